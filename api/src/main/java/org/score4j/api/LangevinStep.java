@@ -1,0 +1,51 @@
+package org.score4j.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The Langevin update in score4j's one convention (the NCSN paper's): x ← x + (α/2)·s + √α·z.
+ * Samplers use this so that the convention lives in one place.
+ */
+public final class LangevinStep {
+    private LangevinStep() {
+    }
+
+    /**
+     * Updates {@code x} in place.
+     *
+     * @param x     the states, modified
+     * @param score the score at x
+     * @param alpha the step size α &gt; 0
+     * @param z     standard normal noise with the shape of x
+     */
+    public static void apply(INDArray x, INDArray score, double alpha, INDArray z) {
+        x.addi(score.mul(alpha / 2)).addi(z.castTo(x.dataType()).muli(Math.sqrt(alpha)));
+    }
+
+    /** The Tweedie denoising step in place: x ← x + σ²·s(x, σ), the posterior mean E[x₀ | x]. */
+    public static void denoise(INDArray x, INDArray score, double sigma) {
+        x.addi(score.mul(sigma * sigma));
+    }
+
+    /**
+     * Throws a {@link NonFiniteException} naming the sampler, step and level if any state is NaN or
+     * infinite.
+     */
+    public static void checkFinite(INDArray x, String sampler, long step, double sigma) {
+        if (!Tensors.allFinite(x)) {
+            throw new NonFiniteException(sampler + " diverged at step " + step + " (σ = " + sigma
+                    + "): a chain state is NaN or infinite; try a smaller step-size");
+        }
+    }
+
+    /** Converts the NCSN reference code's {@code step_lr} (its update is a·s + √(2a)·z) to ε = 2·step_lr. */
+    public static double fromReferenceCodeStepLr(double stepLr) {
+        return 2 * stepLr;
+    }
+
+    /** The α that score SDE's annealed-Langevin corrector uses at level σ with signal-to-noise {@code snr}. */
+    public static double fromSnr(double snr, double sigma) {
+        return 2 * Math.pow(snr * sigma, 2);
+    }
+
+}

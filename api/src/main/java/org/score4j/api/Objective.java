@@ -1,0 +1,46 @@
+package org.score4j.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.random.RandomSource;
+
+/**
+ * A training objective for a score model, computed from the model's <em>outputs</em>.
+ *
+ * <p>Training one minibatch is: {@link #prepare} chooses the points and noise levels at which the
+ * model is evaluated (perturbed data, or pairs x ± εv for finite differences); the model scores
+ * them; {@link Batch#loss} returns the loss and its gradient with respect to those scores; the
+ * model back-propagates that gradient. No second-order derivative of the network is ever needed,
+ * which is why finite-difference forms of score matching work on any backend.
+ */
+public interface Objective {
+
+    /**
+     * Prepares one minibatch.
+     *
+     * @param data     clean examples, shape {@code [N, shape...]}; not modified
+     * @param schedule the noise levels to train on
+     * @param rng      the random source for noise levels, noise and projections
+     * @return the points to evaluate the model at and the means to compute the loss
+     */
+    Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng);
+
+    /** One prepared minibatch. */
+    interface Batch {
+
+        /** Points at which the model must be evaluated, shape {@code [M, shape...]} (M ≥ N). */
+        INDArray inputs();
+
+        /** Noise level of each row of {@link #inputs()}, shape {@code [M]}. */
+        INDArray sigmas();
+
+        /** Noise level index (into the schedule) of each of the N examples, for per-level reporting. */
+        int[] levels();
+
+        /**
+         * The loss of this minibatch given the model's scores.
+         *
+         * @param scores the model's scores at {@link #inputs()}, shape {@code [M, shape...]}
+         */
+        Loss loss(INDArray scores);
+    }
+}

@@ -1,0 +1,65 @@
+package org.score4j.objectives.dsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.Loss;
+import org.score4j.api.NoiseSchedule;
+import org.score4j.api.Objective;
+import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.random.SeededRandom;
+import org.score4j.testkit.ComponentContract;
+import org.score4j.testkit.ObjectiveContract;
+
+class DenoisingScoreMatchingTest {
+    private static final NoiseSchedule LEVELS = NoiseSchedule.of(4, 2, 1, 0.5);
+
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        INDArray data = new SeededRandom(1).normal(6, 3);
+        ObjectiveContract.assertGradientMatchesFiniteDifferences(
+                new DenoisingScoreMatching(DenoisingScoreMatching.Weighting.SIGMA_SQUARED), LEVELS, data, 2);
+        ObjectiveContract.assertGradientMatchesFiniteDifferences(
+                new DenoisingScoreMatching(DenoisingScoreMatching.Weighting.UNIFORM), LEVELS, data, 3);
+    }
+
+    @Test
+    void perturbsWithTheChosenLevelAndTargetsTheKernelScore() {
+        INDArray data = new SeededRandom(4).normal(500, 2).castTo(DataType.DOUBLE);
+        Objective.Batch batch = new DenoisingScoreMatching(DenoisingScoreMatching.Weighting.SIGMA_SQUARED)
+                .prepare(data, LEVELS, new SeededRandom(5));
+        INDArray noise = batch.inputs().sub(data);
+        for (int i = 0; i < 500; i++) {
+            assertThat(batch.sigmas().getDouble(i)).isEqualTo(LEVELS.sigma(batch.levels()[i]), offset(1e-6));
+        }
+        // The kernel score −(x̃ − x)/σ² has zero loss.
+        INDArray kernelScore = org.score4j.api.Tensors.divideRows(noise, batch.sigmas().mul(batch.sigmas())).negi();
+        assertThat(batch.loss(kernelScore).mean()).isCloseTo(0, offset(1e-9));
+        // A zero score costs ½ E‖z‖² = d/2 per example under λ = σ².
+        Loss zero = batch.loss(kernelScore.mul(0));
+        assertThat(zero.mean()).isCloseTo(1.0, offset(0.12));
+    }
+
+    @Test
+    void theExactPerturbedScoreMinimisesTheExpectedLoss() {
+        // E DSM = Fisher divergence to the perturbed score + constant: the exact score must beat a slightly wrong one.
+        GaussianMixture g = GaussianMixture.ncsnReference();
+        NoiseSchedule one = NoiseSchedule.of(2.0);
+        INDArray data = g.sample(20000, new SeededRandom(8)).castTo(DataType.DOUBLE);
+        Objective.Batch batch = new DenoisingScoreMatching(DenoisingScoreMatching.Weighting.SIGMA_SQUARED)
+                .prepare(data, one, new SeededRandom(9));
+        INDArray exact = g.exactScore().score(batch.inputs(), batch.sigmas());
+        double best = batch.loss(exact).mean();
+        assertThat(batch.loss(exact.mul(1.1)).mean()).isGreaterThan(best);
+        assertThat(batch.loss(exact.mul(0.9)).mean()).isGreaterThan(best);
+        assertThat(batch.loss(exact.add(0.05)).mean()).isGreaterThan(best);
+    }
+
+    @Test
+    void factoryIsWellFormed() {
+        ComponentContract.assertWellFormed(new DsmPlugin().objectives().get(0));
+    }
+}

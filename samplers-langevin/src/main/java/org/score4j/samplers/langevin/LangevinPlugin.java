@@ -1,0 +1,45 @@
+package org.score4j.samplers.langevin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.score4j.api.Sampler;
+import org.score4j.api.spi.SamplerFactory;
+import org.score4j.api.spi.Score4jPlugin;
+import org.score4j.api.spi.Settings;
+
+/** Contributes the {@code langevin} sampler. */
+public final class LangevinPlugin implements Score4jPlugin {
+
+    @Override
+    public List<SamplerFactory> samplers() {
+        return List.of(new SamplerFactory() {
+            @Override
+            public String name() {
+                return "langevin";
+            }
+
+            @Override
+            public String description() {
+                return "Langevin dynamics at the smallest noise level";
+            }
+
+            @Override
+            public Config defaults() {
+                return ConfigFactory.parseString("""
+                        # ε in x ← x + (ε/2)·s + √ε·z (paper convention; the NCSN code's step_lr is ε/2).
+                        step-size = 0.1
+                        # Number of steps T.
+                        steps = 1000
+                        """);
+            }
+
+            @Override
+            public Sampler create(Settings s) {
+                double eps = s.positive("step-size");
+                int steps = s.integer("steps", 1);
+                return s.build(() -> new LangevinSampler(eps, steps));
+            }
+        });
+    }
+}

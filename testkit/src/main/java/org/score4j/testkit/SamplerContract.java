@@ -1,0 +1,38 @@
+package org.score4j.testkit;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.NoiseSchedule;
+import org.score4j.api.ProgressListener;
+import org.score4j.api.Sampler;
+import org.score4j.api.ScoreFunction;
+import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.random.ChainRandom;
+
+/** Runs a sampler with the exact score of a Gaussian mixture and measures what it reached. */
+public final class SamplerContract {
+    private SamplerContract() {
+    }
+
+    /**
+     * Runs {@code chains} chains started uniform on [low, high]^d with the exact score of
+     * {@code mixture} and returns the fraction of final states nearest to each component.
+     */
+    public static double[] modeFractions(Sampler sampler, GaussianMixture mixture, NoiseSchedule schedule,
+                                         int chains, double low, double high, long seed) {
+        INDArray end = run(sampler, mixture.exactScore(), schedule, chains, mixture.dimension(), low, high, seed);
+        int[] assigned = mixture.nearestComponents(end);
+        double[] fractions = new double[mixture.size()];
+        for (int a : assigned) {
+            fractions[a] += 1.0 / assigned.length;
+        }
+        return fractions;
+    }
+
+    /** Runs the chains with per-chain random streams; the start is each chain's first draw. */
+    public static INDArray run(Sampler sampler, ScoreFunction score, NoiseSchedule schedule, int chains, int dimension,
+                               double low, double high, long seed) {
+        ChainRandom rng = new ChainRandom(seed, 0, chains);
+        INDArray start = rng.uniform(low, high, chains, dimension);
+        return sampler.sample(score, schedule, start, rng, ProgressListener.NONE);
+    }
+}
