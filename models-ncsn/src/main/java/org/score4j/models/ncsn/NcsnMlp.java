@@ -1,0 +1,250 @@
+package org.score4j.models.ncsn;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.api.OptimizationAlgorithm;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.score4j.api.NonFiniteException;
+import org.score4j.api.ScoreModel;
+import org.score4j.api.Tensors;
+import org.score4j.api.spi.ModelSpec;
+
+/**
+ * A noise-conditional score network for vectors: an MLP on [x_in, log σ features] trained by
+ * external errors on a Deeplearning4j {@link MultiLayerNetwork}.
+ *
+ * <p>x_in = x/√(σ² + s²) with the data scale s (input scaling), the σ features are c = ln(σ/s)/4 and
+ * sin(kπc), cos(kπc) for k = 1..embedding/2, and the score is the output divided by σ (output
+ * scaling), so the network regresses σ·∇log q_σ, which has unit scale at every level.
+ */
+public final class NcsnMlp implements ScoreModel {
+    static final String FORMAT = "ncsn-mlp/1";
+
+    private final MultiLayerNetwork network;
+    private final MlpArchitecture architecture;
+    private final int dimension;
+    private final double dataScale;
+    private final double clipNorm;
+    private INDArray lastSigma;
+
+    private NcsnMlp(MultiLayerNetwork network, MlpArchitecture architecture, int dimension, double dataScale,
+                    double clipNorm) {
+        this.network = network;
+        this.architecture = architecture;
+        this.dimension = dimension;
+        this.dataScale = dataScale;
+        this.clipNorm = clipNorm;
+    }
+
+    /** A freshly initialised network for {@code spec}; the same spec gives the same parameters. */
+    public static NcsnMlp create(MlpArchitecture architecture, ModelSpec spec) {
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(spec, "spec");
+        long[] shape = spec.exampleShape();
+        if (shape.length != 1) {
+            throw new IllegalArgumentException("ncsn-mlp models vectors; the data has examples of shape "
+                    + java.util.Arrays.toString(shape) + " (use a convolutional model for images)");
+        }
+        int d = (int) shape[0];
+        ModelSpec.Optimizer opt = spec.optimizer();
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .optimizationAlgo(OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT)
+                .updater(new Adam(opt.learningRate(), opt.beta1(), opt.beta2(), 1e-8))
+                .weightInit(WeightInit.XAVIER)
+                .list();
+        int in = d + 1 + architecture.embedding();
+        for (int i = 0; i < architecture.layers(); i++) {
+            list.layer(new DenseLayer.Builder().nIn(i == 0 ? in : architecture.hidden()).nOut(architecture.hidden())
+                    .activation(activation(architecture.activation())).build());
+        }
+        list.layer(new DenseLayer.Builder().nIn(architecture.hidden()).nOut(d).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return new NcsnMlp(net, architecture, d, spec.dataScale(), opt.clipNorm());
+    }
+
+    @Override
+    public long[] exampleShape() {
+        return new long[] {dimension};
+    }
+
+    @Override
+    public long parameterCount() {
+        return network.numParams();
+    }
+
+    @Override
+    public long iterations() {
+        return network.getLayerWiseConfigurations().getIterationCount();
+    }
+
+    @Override
+    public INDArray score(INDArray x, INDArray sigma) {
+        INDArray out = network.output(features(x, sigma), false);
+        return toScore(out, sigma, x.dataType());
+    }
+
+    @Override
+    public INDArray forwardForTraining(INDArray x, INDArray sigma) {
+        network.setInput(features(x, sigma));
+        java.util.List<INDArray> activations = network.feedForward(true, false);
+        lastSigma = sigma.castTo(DataType.FLOAT);
+        return toScore(activations.get(activations.size() - 1), sigma, x.dataType());
+    }
+
+    @Override
+    public double applyGradient(INDArray scoreGradient, int examples) {
+        Gradient gradient = backpropagate(scoreGradient);
+        INDArray flat = gradient.gradient();
+        double norm = flat.norm2Number().doubleValue() / examples;
+        if (!Double.isFinite(norm)) {
+            throw new NonFiniteException("the parameter gradient of ncsn-mlp is " + norm);
+        }
+        if (clipNorm > 0 && norm > clipNorm) {
+            flat.muli(clipNorm / norm);
+        }
+        int iteration = (int) iterations();
+        // The updater divides by the minibatch size: the gradient given is that of the summed loss.
+        network.getUpdater().update(network, gradient, iteration, 0, examples, LayerWorkspaceMgr.noWorkspaces());
+        network.params().subi(flat);
+        network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
+        return norm;
+    }
+
+    /** ∂(mean loss)/∂parameters for the last training forward pass; no step is taken. */
+    INDArray meanParameterGradient(INDArray scoreGradient, int examples) {
+        return backpropagate(scoreGradient).gradient().dup().divi(examples);
+    }
+
+    private Gradient backpropagate(INDArray scoreGradient) {
+        if (lastSigma == null) {
+            throw new IllegalStateException("a gradient needs a forwardForTraining first");
+        }
+        INDArray epsilon = scoreGradient.castTo(DataType.FLOAT);
+        if (architecture.outputScaling()) {
+            epsilon = Tensors.divideRows(epsilon, lastSigma);
+        }
+        lastSigma = null;
+        Pair<Gradient, INDArray> back = network.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces());
+        return back.getFirst();
+    }
+
+    @Override
+    public void save(OutputStream out) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("dimension", Integer.toString(dimension));
+        p.setProperty("data-scale", Double.toString(dataScale));
+        p.setProperty("clip-norm", Double.toString(clipNorm));
+        architecture.write(p);
+        zip.putNextEntry(new ZipEntry("model.properties"));
+        p.store(zip, "score4j ncsn-mlp");
+        zip.closeEntry();
+        ByteArrayOutputStream net = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(network, net, true);
+        zip.putNextEntry(new ZipEntry("network.zip"));
+        zip.write(net.toByteArray());
+        zip.closeEntry();
+        zip.finish();
+        zip.flush();
+    }
+
+    /** Restores a model written by {@link #save}. */
+    public static NcsnMlp load(InputStream in) throws IOException {
+        Properties p = null;
+        byte[] net = null;
+        ZipInputStream zip = new ZipInputStream(in);
+        for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+            if (e.getName().equals("model.properties")) {
+                p = new Properties();
+                p.load(new ByteArrayInputStream(zip.readAllBytes()));
+            } else if (e.getName().equals("network.zip")) {
+                net = zip.readAllBytes();
+            }
+        }
+        if (p == null || net == null || !FORMAT.equals(p.getProperty("format"))) {
+            throw new IOException("not an ncsn-mlp model (expected model.properties with format " + FORMAT
+                    + " and network.zip)");
+        }
+        try {
+            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(net), true);
+            return new NcsnMlp(network, MlpArchitecture.read(p), Integer.parseInt(p.getProperty("dimension")),
+                    Double.parseDouble(p.getProperty("data-scale")), Double.parseDouble(p.getProperty("clip-norm")));
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt ncsn-mlp model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The live flattened parameters, for tests. */
+    INDArray parametersView() {
+        return network.params();
+    }
+
+    /** The flattened parameters (a copy). */
+    public INDArray parameters() {
+        return network.params().dup();
+    }
+
+    private INDArray features(INDArray x, INDArray sigma) {
+        if (x.rank() != 2 || x.size(1) != dimension || sigma.length() != x.size(0)) {
+            throw new IllegalArgumentException("ncsn-mlp expects x of shape [N, " + dimension + "] and σ of shape [N], got "
+                    + java.util.Arrays.toString(x.shape()) + " and " + java.util.Arrays.toString(sigma.shape()));
+        }
+        INDArray s = sigma.castTo(DataType.FLOAT).reshape(x.size(0), 1);
+        INDArray xin = x.castTo(DataType.FLOAT);
+        if (architecture.inputScaling()) {
+            INDArray scale = Transforms.sqrt(s.mul(s).addi(dataScale * dataScale));
+            xin = xin.divColumnVector(scale);
+        }
+        INDArray c = Transforms.log(s.div(dataScale)).divi(4);
+        int k = architecture.embedding() / 2;
+        INDArray[] parts = new INDArray[2 + 2 * k];
+        parts[0] = xin;
+        parts[1] = c;
+        for (int j = 1; j <= k; j++) {
+            INDArray angle = c.mul(Math.PI * j);
+            parts[2 * j] = Transforms.sin(angle);
+            parts[2 * j + 1] = Transforms.cos(angle);
+        }
+        return Nd4j.hstack(parts);
+    }
+
+    private INDArray toScore(INDArray out, INDArray sigma, DataType type) {
+        INDArray s = architecture.outputScaling() ? Tensors.divideRows(out, sigma) : out.dup();
+        return s.castTo(type);
+    }
+
+    private static Activation activation(String name) {
+        return switch (name) {
+            case "relu" -> Activation.RELU;
+            case "softplus" -> Activation.SOFTPLUS;
+            case "tanh" -> Activation.TANH;
+            case "elu" -> Activation.ELU;
+            default -> Activation.SWISH;
+        };
+    }
+}

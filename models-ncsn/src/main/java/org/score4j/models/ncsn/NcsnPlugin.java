@@ -1,0 +1,67 @@
+package org.score4j.models.ncsn;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.score4j.api.ScoreModel;
+import org.score4j.api.spi.ModelBlueprint;
+import org.score4j.api.spi.ModelFactory;
+import org.score4j.api.spi.Score4jPlugin;
+import org.score4j.api.spi.Settings;
+
+/** Contributes the {@code ncsn-mlp} model. */
+public final class NcsnPlugin implements Score4jPlugin {
+
+    @Override
+    public List<ModelFactory> models() {
+        return List.of(new ModelFactory() {
+            @Override
+            public String name() {
+                return "ncsn-mlp";
+            }
+
+            @Override
+            public String description() {
+                return "noise-conditional MLP for vectors (σ features, input and 1/σ output scaling)";
+            }
+
+            @Override
+            public Config defaults() {
+                return ConfigFactory.parseString("""
+                        # Units per hidden layer.
+                        hidden = 128
+                        # Number of hidden layers.
+                        layers = 3
+                        # Hidden activation: swish, relu, softplus, tanh or elu.
+                        activation = swish
+                        # Fourier features of log σ besides log σ itself (even, 0 for none).
+                        embedding = 8
+                        # Feed x/sqrt(σ² + s²), s the data's scale, so inputs have unit scale at every level.
+                        input-scaling = true
+                        # Predict σ·score and divide by σ (NCSNv2), so outputs have unit scale at every level.
+                        output-scaling = true
+                        """);
+            }
+
+            @Override
+            public ModelBlueprint create(Settings s) {
+                int hidden = s.integer("hidden", 1);
+                int layers = s.integer("layers", 1);
+                String activation = s.choice("activation", MlpArchitecture.ACTIVATIONS);
+                int embedding = s.integer("embedding", 0);
+                s.require(embedding % 2 == 0, "embedding", "must be even, got " + embedding);
+                boolean in = s.flag("input-scaling");
+                boolean out = s.flag("output-scaling");
+                MlpArchitecture arch = s.build(() -> new MlpArchitecture(hidden, layers, activation, embedding, in, out));
+                return spec -> NcsnMlp.create(arch, spec);
+            }
+
+            @Override
+            public ScoreModel load(InputStream in) throws IOException {
+                return NcsnMlp.load(in);
+            }
+        });
+    }
+}

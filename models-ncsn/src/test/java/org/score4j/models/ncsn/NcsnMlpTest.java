@@ -1,0 +1,154 @@
+package org.score4j.models.ncsn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.NoiseSchedule;
+import org.score4j.api.Objective;
+import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.random.SeededRandom;
+import org.score4j.api.spi.ModelSpec;
+import org.score4j.api.spi.Settings;
+import org.score4j.testkit.ComponentContract;
+
+class NcsnMlpTest {
+    private static final NoiseSchedule LEVELS = NoiseSchedule.of(4, 1, 0.25);
+    private static final MlpArchitecture SMALL = new MlpArchitecture(16, 2, "swish", 4, true, true);
+
+    @Test
+    void externalErrorGradientMatchesFiniteDifferencesOfTheLoss() {
+        NcsnMlp model = NcsnMlp.create(SMALL, spec(3, 0));
+        INDArray data = new SeededRandom(1).normal(8, 3);
+        Objective.Batch batch = new MeanSquaredToTarget().prepare(data, LEVELS, new SeededRandom(2));
+        INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
+        INDArray analytic = model.meanParameterGradient(batch.loss(scores).scoreGradient(), 8);
+        INDArray params = model.parametersView();
+        double h = 1e-2;
+        for (long j = 0; j < params.length(); j += 37) {
+            double original = params.getDouble(j);
+            params.putScalar(j, original + h);
+            double up = batch.loss(model.score(batch.inputs(), batch.sigmas())).mean();
+            params.putScalar(j, original - h);
+            double down = batch.loss(model.score(batch.inputs(), batch.sigmas())).mean();
+            params.putScalar(j, original);
+            double numeric = (up - down) / (2 * h);
+            assertThat(analytic.getDouble(j)).as("∂loss/∂θ[%d]", j)
+                    .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 0.03 * Math.abs(numeric)));
+        }
+    }
+
+    @Test
+    void trainingLowersTheLossOfAGaussian() {
+        NcsnMlp model = NcsnMlp.create(SMALL, spec(2, 3));
+        GaussianMixture g = GaussianMixture.isotropic(new double[] {1}, new double[][] {{2, -1}}, new double[] {1});
+        SeededRandom rng = new SeededRandom(4);
+        Objective objective = new MeanSquaredToTarget();
+        double first = 0;
+        double last = 0;
+        for (int step = 0; step < 300; step++) {
+            Objective.Batch batch = objective.prepare(g.sample(128, rng), LEVELS, rng);
+            var loss = batch.loss(model.forwardForTraining(batch.inputs(), batch.sigmas()));
+            model.applyGradient(loss.scoreGradient(), 128);
+            if (step < 20) {
+                first += loss.mean() / 20;
+            }
+            if (step >= 280) {
+                last += loss.mean() / 20;
+            }
+        }
+        // For N(μ, I) the best possible loss at level σ is d/(2(1 + σ²)); averaged over the levels ≈ 0.500.
+        double optimum = (1 / 17.0 + 1 / 2.0 + 1 / 1.0625) / 3;
+        assertThat(first).isGreaterThan(optimum + 0.3);
+        assertThat(last).isCloseTo(optimum, org.assertj.core.data.Offset.offset(0.06));
+        assertThat(model.iterations()).isEqualTo(300);
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalScoresAndContinueIdentically() throws IOException {
+        NcsnMlp model = NcsnMlp.create(SMALL, spec(2, 5));
+        SeededRandom rng = new SeededRandom(6);
+        Objective objective = new MeanSquaredToTarget();
+        INDArray data = rng.normal(32, 2);
+        step(model, objective.prepare(data, LEVELS, new SeededRandom(7)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        model.save(bytes);
+        NcsnMlp copy = NcsnMlp.load(new ByteArrayInputStream(bytes.toByteArray()));
+        INDArray x = rng.normal(10, 2);
+        assertThat(copy.score(x, 0.5).data().asDouble()).containsExactly(model.score(x, 0.5).data().asDouble());
+        assertThat(copy.iterations()).isEqualTo(1);
+        step(model, objective.prepare(data, LEVELS, new SeededRandom(8)));
+        step(copy, objective.prepare(data, LEVELS, new SeededRandom(8)));
+        assertThat(copy.parameters().toDoubleVector()).containsExactly(model.parameters().toDoubleVector());
+    }
+
+    @Test
+    void rejectsForeignBytesAndImageShapes() {
+        assertThatThrownBy(() -> NcsnMlp.load(new ByteArrayInputStream("hello".getBytes())))
+                .isInstanceOf(IOException.class).hasMessageContaining("not an ncsn-mlp model");
+        assertThatThrownBy(() -> NcsnMlp.create(SMALL, new ModelSpec(new long[] {1, 28, 28}, 1,
+                new ModelSpec.Optimizer(1e-3, 0.9, 0.999, 0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("models vectors");
+    }
+
+    @Test
+    void factoryIsWellFormedAndValidates() {
+        var factory = new NcsnPlugin().models().get(0);
+        ComponentContract.assertWellFormed(factory);
+        assertThatThrownBy(() -> factory.create(Settings.of(factory, "activation = sigmoid, embedding = 3")))
+                .hasMessageContaining("ncsn-mlp.activation: expected one of swish, relu, softplus, tanh, elu, got \"sigmoid\"")
+                .hasMessageContaining("ncsn-mlp.embedding: must be even, got 3");
+    }
+
+    private static void step(NcsnMlp model, Objective.Batch batch) {
+        var loss = batch.loss(model.forwardForTraining(batch.inputs(), batch.sigmas()));
+        model.applyGradient(loss.scoreGradient(), batch.levels().length);
+    }
+
+    private static ModelSpec spec(int d, long seed) {
+        return new ModelSpec(new long[] {d}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0), seed);
+    }
+
+    /** DSM at a level drawn per example, with λ = σ², written out here so the model test needs no plugin. */
+    private static final class MeanSquaredToTarget implements Objective {
+        @Override
+        public Batch prepare(INDArray data, NoiseSchedule schedule, org.score4j.api.random.RandomSource rng) {
+            int n = (int) data.size(0);
+            int[] levels = rng.integers(n, schedule.size());
+            double[] sig = new double[n];
+            for (int i = 0; i < n; i++) {
+                sig[i] = schedule.sigma(levels[i]);
+            }
+            INDArray sigmas = org.nd4j.linalg.factory.Nd4j.createFromArray(sig).castTo(DataType.FLOAT);
+            INDArray z = rng.normal(data.shape());
+            INDArray inputs = data.add(org.score4j.api.Tensors.scaleRows(z, sigmas));
+            return new Batch() {
+                public INDArray inputs() {
+                    return inputs;
+                }
+
+                public INDArray sigmas() {
+                    return sigmas;
+                }
+
+                public int[] levels() {
+                    return levels;
+                }
+
+                public org.score4j.api.Loss loss(INDArray scores) {
+                    // ½‖σ s + z‖² per example
+                    INDArray r = org.score4j.api.Tensors.scaleRows(scores.castTo(DataType.DOUBLE), sigmas.castTo(DataType.DOUBLE))
+                            .addi(z.castTo(DataType.DOUBLE));
+                    INDArray per = org.score4j.api.Tensors.rowSquaredNorms(r).muli(0.5);
+                    return new org.score4j.api.Loss(per.meanNumber().doubleValue(), per,
+                            org.score4j.api.Tensors.scaleRows(r, sigmas.castTo(DataType.DOUBLE)));
+                }
+            };
+        }
+    }
+}
