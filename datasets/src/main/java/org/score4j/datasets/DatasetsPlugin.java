@@ -1,0 +1,179 @@
+package org.score4j.datasets;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.score4j.api.Dataset;
+import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.spi.DatasetFactory;
+import org.score4j.api.spi.Score4jPlugin;
+import org.score4j.api.spi.Settings;
+
+/** Contributes the data sets {@code mixture}, {@code rings}, {@code swiss-roll}, {@code moons}, {@code checkerboard} and {@code csv}. */
+public final class DatasetsPlugin implements Score4jPlugin {
+
+    @Override
+    public List<DatasetFactory> datasets() {
+        return List.of(
+                factory("mixture", "Gaussian mixture (default: NCSN's 1/5 N((-5,-5), I) + 4/5 N((5,5), I))", """
+                        # Mean of each component (all of one dimension).
+                        means = [[-5, -5], [5, 5]]
+                        # Weight of each component; they must sum to 1.
+                        weights = [0.2, 0.8]
+                        # Covariance of each component: a number (variance·I) or a d×d matrix.
+                        covariances = [1, 1]
+                        """, DatasetsPlugin::mixture),
+                factory("rings", "concentric noisy circles, points spread evenly along their length", """
+                        # Radius of each ring.
+                        radii = [2, 4, 6]
+                        # Standard deviation of the Gaussian noise around each ring.
+                        noise = 0.1
+                        """, s -> {
+                            double[] radii = s.reals("radii");
+                            double noise = s.atLeast("noise", 0);
+                            s.require(radii.length > 0 && java.util.Arrays.stream(radii).allMatch(r -> r > 0), "radii",
+                                    "expected a non-empty list of radii > 0");
+                            return s.build(() -> PointCloud.rings(radii, noise));
+                        }),
+                factory("swiss-roll", "the 2-D swiss roll (t cos t, t sin t), t in [1.5π, 4.5π]", """
+                        # Scale of the roll.
+                        scale = 0.5
+                        # Standard deviation of the Gaussian noise.
+                        noise = 0.25
+                        """, s -> {
+                            double scale = s.positive("scale");
+                            double noise = s.atLeast("noise", 0);
+                            return s.build(() -> PointCloud.swissRoll(scale, noise));
+                        }),
+                factory("moons", "two interleaving half circles", """
+                        # Scale of the moons (the unit moons span about 3 × 1.5).
+                        scale = 3
+                        # Standard deviation of the Gaussian noise.
+                        noise = 0.2
+                        """, s -> {
+                            double scale = s.positive("scale");
+                            double noise = s.atLeast("noise", 0);
+                            return s.build(() -> PointCloud.moons(scale, noise));
+                        }),
+                factory("checkerboard", "uniform on the dark squares of a checkerboard centred on 0", """
+                        # Squares per side.
+                        cells = 4
+                        # Width of the whole board.
+                        width = 8
+                        """, s -> {
+                            int cells = s.integer("cells", 2);
+                            double width = s.positive("width");
+                            return s.build(() -> PointCloud.checkerboard(cells, width));
+                        }),
+                factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement", """
+                        # The CSV file (relative paths from the working directory).
+                        path = ""
+                        """, s -> {
+                            String path = s.value("path") == null ? "" : String.valueOf(s.value("path").unwrapped());
+                            if (path.isBlank()) {
+                                s.problem("path", "set it to the CSV file of points to train on");
+                            }
+                            CsvPoints points = null;
+                            if (!path.isBlank()) {
+                                try {
+                                    points = CsvPoints.read(Path.of(path));
+                                } catch (CsvPoints.MalformedFileException e) {
+                                    s.problem("path", e.getMessage());
+                                }
+                            }
+                            CsvPoints read = points;
+                            return s.build(() -> read);
+                        }));
+    }
+
+    private static Dataset mixture(Settings s) {
+        double[] weights = s.reals("weights");
+        double[][] means = matrix(s, "means");
+        ConfigValue cov = s.value("covariances");
+        int k = weights.length;
+        s.require(means.length == k, "means", "expected " + k + " means (one per weight), got " + means.length);
+        double[][][] covariances = new double[k][][];
+        if (cov != null && cov.unwrapped() instanceof List<?> items && items.size() == k && means.length == k) {
+            for (int c = 0; c < k; c++) {
+                int d = means[c].length;
+                Object item = items.get(c);
+                if (item instanceof Number v && v.doubleValue() > 0) {
+                    covariances[c] = new double[d][d];
+                    for (int i = 0; i < d; i++) {
+                        covariances[c][i][i] = v.doubleValue();
+                    }
+                } else {
+                    covariances[c] = toMatrix(item);
+                    if (covariances[c] == null || covariances[c].length != d) {
+                        s.problem("covariances", "entry " + (c + 1) + " must be a variance > 0 or a " + d + "×" + d
+                                + " matrix, got " + item);
+                    }
+                }
+            }
+        } else if (means.length == k) {
+            s.problem("covariances", "expected a list of " + k + " entries (one per weight), got "
+                    + (cov == null ? "nothing" : cov.render()));
+        }
+        double sum = java.util.Arrays.stream(weights).sum();
+        s.require(Math.abs(sum - 1) <= 1e-6, "weights", "must sum to 1, got " + sum);
+        return s.build(() -> new MixtureDataset(new GaussianMixture(weights, means, covariances)));
+    }
+
+    private static double[][] matrix(Settings s, String key) {
+        ConfigValue v = s.value(key);
+        double[][] m = v == null ? null : toMatrix(v.unwrapped());
+        if (m == null) {
+            s.problem(key, "expected a list of lists of numbers, got " + (v == null ? "nothing" : v.render()));
+            return new double[0][];
+        }
+        return m;
+    }
+
+    private static double[][] toMatrix(Object raw) {
+        if (!(raw instanceof List<?> rows)) {
+            return null;
+        }
+        double[][] out = new double[rows.size()][];
+        for (int i = 0; i < out.length; i++) {
+            if (!(rows.get(i) instanceof List<?> row)) {
+                return null;
+            }
+            out[i] = new double[row.size()];
+            for (int j = 0; j < out[i].length; j++) {
+                if (!(row.get(j) instanceof Number n)) {
+                    return null;
+                }
+                out[i][j] = n.doubleValue();
+            }
+        }
+        return out;
+    }
+
+    private static DatasetFactory factory(String name, String description, String defaults,
+                                          Function<Settings, Dataset> create) {
+        return new DatasetFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Config defaults() {
+                return ConfigFactory.parseString(defaults);
+            }
+
+            @Override
+            public Dataset create(Settings settings) {
+                return create.apply(settings);
+            }
+        };
+    }
+}
