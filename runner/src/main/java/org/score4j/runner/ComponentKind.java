@@ -1,0 +1,40 @@
+package org.score4j.runner;
+
+import java.util.List;
+import java.util.function.Function;
+import org.score4j.api.spi.ComponentFactory;
+import org.score4j.api.spi.Score4jPlugin;
+
+/** The kinds of component, each with its configuration section and the plugin getter that lists them. */
+public enum ComponentKind {
+    DATA("data", "data set", Score4jPlugin::datasets),
+    MODEL("model", "model", Score4jPlugin::models),
+    OBJECTIVE("objective", "objective", Score4jPlugin::objectives),
+    SCHEDULE("schedule", "schedule", Score4jPlugin::schedules),
+    SAMPLER("sampler", "sampler", Score4jPlugin::samplers);
+
+    private final String section;
+    private final String noun;
+    private final Function<Score4jPlugin, List<? extends ComponentFactory<?>>> getter;
+
+    ComponentKind(String section, String noun, Function<Score4jPlugin, List<? extends ComponentFactory<?>>> getter) {
+        this.section = section;
+        this.noun = noun;
+        this.getter = getter;
+    }
+
+    /** The configuration section, e.g. {@code sampler}. */
+    public String section() {
+        return section;
+    }
+
+    /** How messages name the kind, e.g. "data set". */
+    public String noun() {
+        return noun;
+    }
+
+    public List<? extends ComponentFactory<?>> factoriesOf(Score4jPlugin plugin) {
+        List<? extends ComponentFactory<?>> list = getter.apply(plugin);
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,66 @@
+package org.score4j.runner;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code score4j} command. */
+@Command(name = "score4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train and sample score-based generative models (NCSN family).",
+        subcommands = {org.score4j.runner.cli.RunCommand.class, org.score4j.runner.cli.TrainCommand.class,
+                org.score4j.runner.cli.SampleCommand.class, org.score4j.runner.cli.PluginsCommand.class,
+                org.score4j.runner.cli.InfoCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 success, 1 failed run, 2 usage or input mistake. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof UserError u) {
+                line.getErr().println("score4j: " + u.getMessage());
+                return u.exitCode();
+            }
+            Throwable root = e;
+            while (root.getCause() != null && !(root instanceof UserError)) {
+                root = root.getCause();
+            }
+            if (root instanceof UserError u) {
+                line.getErr().println("score4j: " + u.getMessage());
+                return u.exitCode();
+            }
+            line.getErr().println("score4j: internal error: " + e);
+            if (System.getenv("SCORE4J_DEBUG") != null) {
+                StringWriter w = new StringWriter();
+                e.printStackTrace(new PrintWriter(w));
+                line.getErr().print(w);
+            } else {
+                line.getErr().println("(set SCORE4J_DEBUG=1 for the stack trace)");
+            }
+            return 70;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("score4j: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return UserError.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Reads the version from the build. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"score4j " + org.score4j.runner.output.Provenance.versions().getProperty("score4j.version", "unknown")};
+        }
+    }
+}

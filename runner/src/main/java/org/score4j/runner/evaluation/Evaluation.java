@@ -1,0 +1,124 @@
+package org.score4j.runner.evaluation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.ScoreFunction;
+import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.random.SeededRandom;
+import org.score4j.api.random.Seeds;
+import org.score4j.runner.ComponentKind;
+import org.score4j.runner.config.EvalSettings;
+import org.score4j.runner.output.RunDirectory;
+import org.score4j.runner.plots.Plots;
+import org.score4j.runner.training.TrainingResult;
+import org.score4j.runner.wiring.ResolvedRun;
+
+/** Measures a run (samples against fresh data; the learned score against the exact one) and draws its plots. */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    /**
+     * @param samples  the samples, or null when the run only trained
+     * @param training the training result, or null when the run only sampled
+     * @return the metrics, in the order they are written to {@code metrics.json}
+     */
+    public static Map<String, Object> evaluate(ResolvedRun run, ScoreFunction score, INDArray samples,
+                                               TrainingResult training, double samplingSeconds, RunDirectory out) {
+        EvalSettings e = run.eval();
+        Map<String, Object> m = new LinkedHashMap<>();
+        Optional<GaussianMixture> mixture = run.data().mixture();
+        double[][] reference = SampleMetrics.points(run.data().sample(e.referenceSamples(),
+                new SeededRandom(Seeds.derive(run.seed(), "reference"))));
+        if (training != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("steps", training.steps());
+            t.put("seconds", round(training.seconds()));
+            t.put("examples_per_second", round(training.steps() * run.train().batchSize() / training.seconds()));
+            t.put("final_loss", round(training.finalLoss()));
+            List<Map<String, Object>> levels = new ArrayList<>();
+            for (int i = 0; i < run.schedule().size(); i++) {
+                levels.add(Map.of("sigma", round(run.schedule().sigma(i)), "loss", round(training.levelLoss()[i])));
+            }
+            t.put("loss_per_level", levels);
+            t.put("data_scale", round(training.dataScale()));
+            m.put("train", t);
+        }
+        if (samples != null) {
+            double[][] s = SampleMetrics.points(samples);
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("sampler", run.names().get(ComponentKind.SAMPLER));
+            q.put("count", s.length);
+            q.put("seconds", round(samplingSeconds));
+            mixture.ifPresent(g -> {
+                double[] w = SampleMetrics.modeWeights(g, samples);
+                double[] expected = g.weights();
+                double err = 0;
+                for (int i = 0; i < w.length; i++) {
+                    err = Math.max(err, Math.abs(w[i] - expected[i]));
+                }
+                q.put("mode_weights", round(w));
+                q.put("expected_mode_weights", round(expected));
+                q.put("mode_weight_max_error", round(err));
+            });
+            double[][] fresh = SampleMetrics.points(run.data().sample(s.length,
+                    new SeededRandom(Seeds.derive(run.seed(), "floor"))));
+            long swSeed = Seeds.derive(run.seed(), "projections");
+            q.put("sliced_wasserstein2", round(SampleMetrics.slicedWasserstein(s, reference, e.projections(), swSeed)));
+            q.put("sliced_wasserstein2_data_floor",
+                    round(SampleMetrics.slicedWasserstein(fresh, reference, e.projections(), swSeed)));
+            double bandwidth = SampleMetrics.medianDistance(reference);
+            q.put("mmd2_rbf", round(SampleMetrics.mmd(s, reference, bandwidth)));
+            q.put("mmd2_rbf_data_floor", round(SampleMetrics.mmd(fresh, reference, bandwidth)));
+            q.put("mmd_bandwidth", round(bandwidth));
+            q.put("non_finite", 0);
+            m.put("samples", q);
+        }
+        mixture.ifPresent(g -> {
+            List<Map<String, Object>> f = new ArrayList<>();
+            for (SampleMetrics.FisherAtLevel l : SampleMetrics.fisher(score, g, run.schedule(), e.fisherSamples(),
+                    Seeds.derive(run.seed(), "fisher"))) {
+                f.add(Map.of("sigma", round(l.sigma()), "fisher", round(l.fisher()), "relative", round(l.relative())));
+            }
+            m.put("fisher_divergence", f);
+        });
+        if (e.plots() && run.data().exampleShape().length == 1 && run.data().exampleShape()[0] == 2) {
+            try {
+                if (samples != null) {
+                    Plots.scatter(out.resolve("samples.png"), "samples (" + run.names().get(ComponentKind.SAMPLER)
+                            + ") over the data density", SampleMetrics.points(samples), reference);
+                }
+                Plots.scoreField(out.resolve("score-field.png"), score, mixture.map(GaussianMixture::exactScore),
+                        run.schedule(), reference);
+                if (training != null) {
+                    Plots.lossCurve(out.resolve("loss.png"), training.curve());
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot draw the plots in " + out.path(), ex);
+            }
+        }
+        return m;
+    }
+
+    static double round(double v) {
+        if (!Double.isFinite(v) || v == 0) {
+            return v;
+        }
+        double scale = Math.pow(10, 6 - Math.ceil(Math.log10(Math.abs(v))));
+        return Math.round(v * scale) / scale;
+    }
+
+    private static double[] round(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = round(v[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,70 @@
+package org.score4j.runner.output;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.runner.ComponentKind;
+import org.score4j.runner.plugins.Catalog;
+import org.score4j.runner.wiring.ResolvedRun;
+
+/** What a run records so that it can be reproduced: versions, seed, sources of components, data and config hashes. */
+public final class Provenance {
+    private Provenance() {
+    }
+
+    /** Version facts from the build: score4j, DL4J, the ND4J backend artifact. */
+    public static Properties versions() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getClassLoader().getResourceAsStream("score4j-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException ignored) {
+            // Versions are informative; their absence must not stop a run.
+        }
+        return p;
+    }
+
+    public static Map<String, Object> of(ResolvedRun run, Catalog catalog, String configHash, String command) {
+        Properties v = versions();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("started", Instant.now().toString());
+        m.put("command", command);
+        m.put("seed", run.seed());
+        m.put("config_sha256", configHash);
+        m.put("data_fingerprint", run.data().fingerprint());
+        Map<String, Object> components = new LinkedHashMap<>();
+        for (ComponentKind k : ComponentKind.values()) {
+            String name = run.names().get(k);
+            components.put(k.section(), Map.of("name", name, "source", catalog.of(k).get(name).source()));
+        }
+        m.put("components", components);
+        Map<String, Object> versions = new LinkedHashMap<>();
+        versions.put("score4j", v.getProperty("score4j.version", "unknown"));
+        versions.put("deeplearning4j", v.getProperty("dl4j.version", "unknown"));
+        versions.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("versions", versions);
+        m.put("git_commit", gitCommit());
+        return m;
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
+                return out;
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // Not a git checkout, or no git: the commit is simply unknown.
+        }
+        return null;
+    }
+}

@@ -1,0 +1,65 @@
+package org.score4j.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a user sees for configuration mistakes: one message listing every problem, exit code 2, no stack trace. */
+class ConfigErrorsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyProblemIsReportedOnceWithSuggestions() throws Exception {
+        Files.writeString(dir.resolve("user.conf"), """
+                trian { steps = 3 }
+                train { stpes = 5, batch-size = 0 }
+                schedule { sigma-min = -1 }
+                sampler { name = anealed-langevin }
+                """);
+        var r = Score4jProcess.run(dir, "run", "-c", "user.conf", "--set", "model.hiden=64");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("score4j: the configuration has 6 problems:")
+                .contains("trian: unknown key (did you mean 'train'?)")
+                .contains("train.stpes: unknown key (did you mean 'steps'?)")
+                .contains("train.batch-size: expected a whole number of at least 1, got 0 (user.conf:2)")
+                .contains("schedule.sigma-min: expected a number greater than 0, got -1 (user.conf:3)")
+                .contains("sampler.name: unknown sampler 'anealed-langevin' (did you mean 'annealed-langevin'?); "
+                        + "known: annealed-langevin, langevin")
+                .contains("model.hiden: unknown key (did you mean 'hidden'?)")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void crossFieldAndFileProblems() throws Exception {
+        var r = Score4jProcess.run(dir, "train", "--set", "schedule.sigma-max=0.5", "--set", "data.name=csv",
+                "--set", "data.path=missing.csv");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("schedule.sigma-max: must be greater than sigma-min (1.0), got 0.5")
+                .contains("data.path: file missing.csv does not exist").doesNotContain("\tat ");
+
+        var noFile = Score4jProcess.run(dir, "run", "-c", "nope.conf");
+        assertThat(noFile.exitCode()).isEqualTo(2);
+        assertThat(noFile.err()).contains("score4j: configuration file nope.conf does not exist");
+
+        var badOption = Score4jProcess.run(dir, "run", "--frobnicate");
+        assertThat(badOption.exitCode()).isEqualTo(2);
+        assertThat(badOption.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void brokenCheckpointIsNamed() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("old"));
+        Files.writeString(run.resolve("config.conf"), "seed = 1\n");
+        Files.writeString(run.resolve("checkpoint.zip"), "not a zip at all");
+        var r = Score4jProcess.run(dir, "sample", "--from", "old");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("old/checkpoint.zip is not a score4j checkpoint").doesNotContain("\tat ");
+        var none = Score4jProcess.run(dir, "sample", "--from", "nowhere");
+        assertThat(none.err()).contains("nowhere is not a score4j run directory (no config.conf)");
+    }
+}
