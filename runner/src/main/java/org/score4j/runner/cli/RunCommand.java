@@ -4,17 +4,12 @@ import java.util.concurrent.Callable;
 import org.score4j.runner.config.ConfigSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", description = "Train a model, sample it, evaluate: the whole pipeline. With no configuration, "
         + "the NCSN 2-D mixture experiment.")
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
