@@ -38,26 +38,10 @@ public final class DatasetsPlugin implements Score4jPlugin {
                                     "expected a non-empty list of radii > 0");
                             return s.build(() -> PointCloud.rings(radii, noise));
                         }),
-                factory("swiss-roll", "the 2-D swiss roll (t cos t, t sin t), t in [1.5π, 4.5π]", """
-                        # Scale of the roll.
-                        scale = 0.5
-                        # Standard deviation of the Gaussian noise.
-                        noise = 0.25
-                        """, s -> {
-                            double scale = s.positive("scale");
-                            double noise = s.atLeast("noise", 0);
-                            return s.build(() -> PointCloud.swissRoll(scale, noise));
-                        }),
-                factory("moons", "two interleaving half circles", """
-                        # Scale of the moons (the unit moons span about 3 × 1.5).
-                        scale = 3
-                        # Standard deviation of the Gaussian noise.
-                        noise = 0.2
-                        """, s -> {
-                            double scale = s.positive("scale");
-                            double noise = s.atLeast("noise", 0);
-                            return s.build(() -> PointCloud.moons(scale, noise));
-                        }),
+                scaledCurve("swiss-roll", "the 2-D swiss roll (t cos t, t sin t), t in [1.5π, 4.5π]",
+                        "Scale of the roll.", 0.5, 0.25, PointCloud::swissRoll),
+                scaledCurve("moons", "two interleaving half circles",
+                        "Scale of the moons (the unit moons span about 3 × 1.5).", 3, 0.2, PointCloud::moons),
                 factory("checkerboard", "uniform on the dark squares of a checkerboard centred on 0", """
                         # Squares per side.
                         cells = 4
@@ -87,6 +71,23 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             CsvPoints read = points;
                             return s.build(() -> read);
                         }));
+    }
+
+    /** A point cloud defined by a scale and the Gaussian noise around its curve. */
+    @FunctionalInterface
+    private interface Curve {
+        PointCloud create(double scale, double noise);
+    }
+
+    private static DatasetFactory scaledCurve(String name, String description, String scaleDoc, double scale,
+                                              double noise, Curve curve) {
+        String defaults = "# " + scaleDoc + "\nscale = " + scale
+                + "\n# Standard deviation of the Gaussian noise.\nnoise = " + noise + "\n";
+        return factory(name, description, defaults, s -> {
+            double sc = s.positive("scale");
+            double no = s.atLeast("noise", 0);
+            return s.build(() -> curve.create(sc, no));
+        });
     }
 
     private static Dataset mixture(Settings s) {

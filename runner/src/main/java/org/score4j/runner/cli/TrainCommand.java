@@ -1,7 +1,6 @@
 package org.score4j.runner.cli;
 
 import java.util.concurrent.Callable;
-import org.score4j.runner.config.ConfigSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -12,8 +11,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Workflow w = new Workflow(options.plugins, System.out, System.err);
-        var run = w.resolve(ConfigSources.user(options.config, options.overrides));
-        return w.execute("train", run, options.out, options.force, true, false, null);
+        return Workflow.train("train", options, false);
     }
 }

@@ -48,6 +48,13 @@ final class Workflow {
         return catalog;
     }
 
+    /** The {@code run} and {@code train} commands: resolve the user's configuration, train, and sample when asked. */
+    static int train(String command, CommonOptions options, boolean sample) {
+        Workflow w = new Workflow(options.plugins, System.out, System.err);
+        ResolvedRun run = w.resolve(org.score4j.runner.config.ConfigSources.user(options.config, options.overrides));
+        return w.execute(command, run, options.out, options.force, true, sample, null);
+    }
+
     ResolvedRun resolve(Config user) {
         return resolver.resolve(user);
     }
