@@ -1,6 +1,7 @@
 package org.score4j.api;
 
 import java.util.Arrays;
+import org.score4j.api.random.RandomSource;
 
 /**
  * The noise levels σ₁ &gt; σ₂ &gt; … &gt; σ_L &gt; 0 a model is trained on and sampled with.
@@ -21,6 +22,24 @@ public interface NoiseSchedule {
         double[] s = new double[size()];
         for (int i = 0; i < s.length; i++) {
             s[i] = sigma(i);
+        }
+        return s;
+    }
+
+    /**
+     * One level per example, each uniform over the schedule, as objectives draw them.
+     *
+     * @return level indices, one per row, in [0, {@link #size()})
+     */
+    default int[] drawLevels(int n, RandomSource rng) {
+        return rng.integers(n, size());
+    }
+
+    /** σ of each of the given levels, a fresh array. */
+    default double[] sigmasOf(int[] levels) {
+        double[] s = new double[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            s[i] = sigma(levels[i]);
         }
         return s;
     }

@@ -1,5 +1,6 @@
 package org.score4j.api;
 
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.random.RandomSource;
 
@@ -23,6 +24,17 @@ public interface Objective {
      * @return the points to evaluate the model at and the means to compute the loss
      */
     Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng);
+
+    /**
+     * Why this objective cannot train on examples of the given shape, or empty if it can. The
+     * runner asks before training so that a refusal is reported with the configuration's other
+     * problems; {@link #prepare} throws {@link IllegalArgumentException} with the same reason.
+     *
+     * @param exampleShape the shape of one example, e.g. {@code [2]}
+     */
+    default Optional<String> incompatibility(long[] exampleShape) {
+        return Optional.empty();
+    }
 
     /** One prepared minibatch. */
     interface Batch {

@@ -52,6 +52,22 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anObjectiveThatCannotTrainOnTheDataIsRefusedBeforeTraining() throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (int row = 0; row < 20; row++) {
+            csv.append(String.join(",", java.util.Collections.nCopies(12, Integer.toString(row)))).append('\n');
+        }
+        Files.writeString(dir.resolve("wide.csv"), csv);
+        var r = Score4jProcess.run(dir, "train", "--set", "objective.name=exact-sm", "--set", "data.name=csv",
+                "--set", "data.path=wide.csv");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("objective.name: 'exact-sm' cannot train on the data 'csv': ")
+                .contains("the data has d = 12 dimensions [12], more than max-dimension = 10")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void brokenCheckpointIsNamed() throws Exception {
         Path run = Files.createDirectories(dir.resolve("old"));
         Files.writeString(run.resolve("config.conf"), "seed = 1\n");

@@ -38,4 +38,15 @@ class NcsnExperimentTest {
         assertThat(p.at("/samples/sampler").asText()).isEqualTo("langevin");
         assertThat(p.at("/samples/mode_weights/0").asDouble()).isGreaterThan(0.35);
     }
+
+    @Test
+    void slicedScoreMatchingTrainsANetworkTheAnnealedSamplerCanUse() throws Exception {
+        var run = Score4jProcess.run(dir, "run", "-o", "ssm-vr", "--set", "objective.name=ssm-vr");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        JsonNode m = RunDirectory.readJson(dir.resolve("ssm-vr/metrics.json"));
+        assertThat(m.at("/samples/mode_weights/0").asDouble()).isCloseTo(0.2, offset(0.03));
+        assertThat(m.at("/fisher_divergence").size()).isEqualTo(10);
+        // Score matching's loss is E[tr ∇s + ½‖s‖²]; for a good fit it is negative (−½ E‖∇ log p‖² at the optimum).
+        assertThat(m.at("/train/final_loss").asDouble()).isNegative();
+    }
 }

@@ -38,11 +38,10 @@ public final class DenoisingScoreMatching implements Objective {
     @Override
     public Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng) {
         int n = (int) data.size(0);
-        int[] levels = rng.integers(n, schedule.size());
-        double[] sig = new double[n];
+        int[] levels = schedule.drawLevels(n, rng);
+        double[] sig = schedule.sigmasOf(levels);
         double[] lambda = new double[n];
         for (int i = 0; i < n; i++) {
-            sig[i] = schedule.sigma(levels[i]);
             lambda[i] = weighting.of(sig[i]);
         }
         INDArray sigmas = Nd4j.createFromArray(sig).castTo(data.dataType());

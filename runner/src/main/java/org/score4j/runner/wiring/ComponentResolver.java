@@ -83,6 +83,11 @@ public final class ComponentResolver {
         Objective objective = pick(ComponentKind.OBJECTIVE, objectives, user, defaults, problems, names, resolved);
         NoiseSchedule schedule = pick(ComponentKind.SCHEDULE, schedules, user, defaults, problems, names, resolved);
         Sampler sampler = pick(ComponentKind.SAMPLER, samplers, user, defaults, problems, names, resolved);
+        if (data != null && objective != null) {
+            objective.incompatibility(data.exampleShape()).ifPresent(reason -> problems.add(new ConfigProblem(
+                    ComponentKind.OBJECTIVE.section() + ".name", "'" + names.get(ComponentKind.OBJECTIVE)
+                    + "' cannot train on the data '" + names.get(ComponentKind.DATA) + "': " + reason)));
+        }
         TrainSettings train = RunnerSections.train(user, defaults, problems);
         SampleSettings sample = RunnerSections.sample(user, defaults, problems);
         EvalSettings eval = RunnerSections.eval(user, defaults, problems);
