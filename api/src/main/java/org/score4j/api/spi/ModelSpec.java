@@ -34,8 +34,17 @@ public record ModelSpec(long[] exampleShape, double dataScale, Optimizer optimiz
      * @param beta1        first-moment decay in [0, 1)
      * @param beta2        second-moment decay in [0, 1)
      * @param clipNorm     clip the global gradient norm to this value; 0 disables clipping
+     * @param emaRate      decay r of an exponential moving average of the parameters, in [0, 1); a model
+     *                     scores with the average (θ̄ ← r_t θ̄ + (1 − r_t) θ after each step, with
+     *                     r_t = min(r, (1 + t)/(10 + t)) so that early steps are not dominated by the
+     *                     initialisation) and saves it; 0 scores with the parameters themselves
      */
-    public record Optimizer(double learningRate, double beta1, double beta2, double clipNorm) {
+    public record Optimizer(double learningRate, double beta1, double beta2, double clipNorm, double emaRate) {
+        /** Without a moving average. */
+        public Optimizer(double learningRate, double beta1, double beta2, double clipNorm) {
+            this(learningRate, beta1, beta2, clipNorm, 0);
+        }
+
         public Optimizer {
             if (!(learningRate > 0)) {
                 throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
@@ -45,6 +54,9 @@ public record ModelSpec(long[] exampleShape, double dataScale, Optimizer optimiz
             }
             if (!(clipNorm >= 0)) {
                 throw new IllegalArgumentException("clipNorm must be >= 0, got " + clipNorm);
+            }
+            if (!(emaRate >= 0 && emaRate < 1)) {
+                throw new IllegalArgumentException("emaRate must be in [0, 1), got " + emaRate);
             }
         }
     }

@@ -2,6 +2,8 @@ package org.score4j.models.ncsn;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,15 +48,21 @@ public final class NcsnMlp implements ScoreModel {
     private final int dimension;
     private final double dataScale;
     private final double clipNorm;
+    private final double emaRate;
+    private final INDArray average;
+    private MultiLayerNetwork averaged;
+    private boolean averagedStale = true;
     private INDArray lastSigma;
 
     private NcsnMlp(MultiLayerNetwork network, MlpArchitecture architecture, int dimension, double dataScale,
-                    double clipNorm) {
+                    double clipNorm, double emaRate, INDArray average) {
         this.network = network;
         this.architecture = architecture;
         this.dimension = dimension;
         this.dataScale = dataScale;
         this.clipNorm = clipNorm;
+        this.emaRate = emaRate;
+        this.average = emaRate > 0 ? (average != null ? average : network.params().dup()) : null;
     }
 
     /** A freshly initialised network for {@code spec}; the same spec gives the same parameters. */
@@ -83,7 +91,7 @@ public final class NcsnMlp implements ScoreModel {
         list.layer(new DenseLayer.Builder().nIn(architecture.hidden()).nOut(d).activation(Activation.IDENTITY).build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
-        return new NcsnMlp(net, architecture, d, spec.dataScale(), opt.clipNorm());
+        return new NcsnMlp(net, architecture, d, spec.dataScale(), opt.clipNorm(), opt.emaRate(), null);
     }
 
     @Override
@@ -103,7 +111,7 @@ public final class NcsnMlp implements ScoreModel {
 
     @Override
     public INDArray score(INDArray x, INDArray sigma) {
-        INDArray out = network.output(features(x, sigma), false);
+        INDArray out = inference().output(features(x, sigma), false);
         return toScore(out, sigma, x.dataType());
     }
 
@@ -131,7 +139,27 @@ public final class NcsnMlp implements ScoreModel {
         network.getUpdater().update(network, gradient, iteration, 0, examples, LayerWorkspaceMgr.noWorkspaces());
         network.params().subi(flat);
         network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
+        if (average != null) {
+            double r = Math.min(emaRate, (1.0 + iteration + 1) / (10.0 + iteration + 1));
+            average.muli(r).addi(network.params().mul(1 - r));
+            averagedStale = true;
+        }
         return norm;
+    }
+
+    /** The network that scores: a copy holding the moving average when there is one. */
+    private MultiLayerNetwork inference() {
+        if (average == null) {
+            return network;
+        }
+        if (averaged == null) {
+            averaged = network.clone();
+        }
+        if (averagedStale) {
+            averaged.setParams(average);
+            averagedStale = false;
+        }
+        return averaged;
     }
 
     /** ∂(mean loss)/∂parameters for the last training forward pass; no step is taken. */
@@ -160,6 +188,7 @@ public final class NcsnMlp implements ScoreModel {
         p.setProperty("dimension", Integer.toString(dimension));
         p.setProperty("data-scale", Double.toString(dataScale));
         p.setProperty("clip-norm", Double.toString(clipNorm));
+        p.setProperty("ema-rate", Double.toString(emaRate));
         architecture.write(p);
         zip.putNextEntry(new ZipEntry("model.properties"));
         p.store(zip, "score4j ncsn-mlp");
@@ -169,6 +198,13 @@ public final class NcsnMlp implements ScoreModel {
         zip.putNextEntry(new ZipEntry("network.zip"));
         zip.write(net.toByteArray());
         zip.closeEntry();
+        if (average != null) {
+            zip.putNextEntry(new ZipEntry("ema.bin"));
+            DataOutputStream data = new DataOutputStream(zip);
+            Nd4j.write(average, data);
+            data.flush();
+            zip.closeEntry();
+        }
         zip.finish();
         zip.flush();
     }
@@ -177,6 +213,7 @@ public final class NcsnMlp implements ScoreModel {
     public static NcsnMlp load(InputStream in) throws IOException {
         Properties p = null;
         byte[] net = null;
+        byte[] ema = null;
         ZipInputStream zip = new ZipInputStream(in);
         for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
             if (e.getName().equals("model.properties")) {
@@ -184,6 +221,8 @@ public final class NcsnMlp implements ScoreModel {
                 p.load(new ByteArrayInputStream(zip.readAllBytes()));
             } else if (e.getName().equals("network.zip")) {
                 net = zip.readAllBytes();
+            } else if (e.getName().equals("ema.bin")) {
+                ema = zip.readAllBytes();
             }
         }
         if (p == null || net == null || !FORMAT.equals(p.getProperty("format"))) {
@@ -192,8 +231,21 @@ public final class NcsnMlp implements ScoreModel {
         }
         try {
             MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(net), true);
+            double rate = Double.parseDouble(p.getProperty("ema-rate", "0"));
+            INDArray average = null;
+            if (rate > 0) {
+                if (ema == null) {
+                    throw new IOException("the model has ema-rate " + rate + " but no ema.bin");
+                }
+                average = Nd4j.read(new DataInputStream(new ByteArrayInputStream(ema)));
+                if (average.length() != network.numParams()) {
+                    throw new IOException("ema.bin holds " + average.length() + " values for " + network.numParams()
+                            + " parameters");
+                }
+            }
             return new NcsnMlp(network, MlpArchitecture.read(p), Integer.parseInt(p.getProperty("dimension")),
-                    Double.parseDouble(p.getProperty("data-scale")), Double.parseDouble(p.getProperty("clip-norm")));
+                    Double.parseDouble(p.getProperty("data-scale")), Double.parseDouble(p.getProperty("clip-norm")), rate,
+                    average);
         } catch (RuntimeException e) {
             throw new IOException("corrupt ncsn-mlp model: " + e.getMessage(), e);
         }

@@ -88,6 +88,39 @@ class NcsnMlpTest {
     }
 
     @Test
+    void scoresWithTheMovingAverageOfTheParametersAndSavesIt() throws IOException {
+        ModelSpec plain = spec(2, 5);
+        ModelSpec averaged = new ModelSpec(new long[] {2}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 5);
+        NcsnMlp raw = NcsnMlp.create(SMALL, plain);
+        NcsnMlp ema = NcsnMlp.create(SMALL, averaged);
+        Objective objective = new MeanSquaredToTarget();
+        INDArray data = new SeededRandom(6).normal(32, 2);
+        INDArray start = ema.parameters();
+        INDArray expected = start.dup();
+        for (int t = 1; t <= 5; t++) {
+            step(raw, objective.prepare(data, LEVELS, new SeededRandom(10 + t)));
+            step(ema, objective.prepare(data, LEVELS, new SeededRandom(10 + t)));
+            double r = Math.min(0.9, (1.0 + t) / (10.0 + t));
+            expected.muli(r).addi(ema.parameters().mul(1 - r));
+        }
+        // Training follows the same path; only the scores come from the average.
+        assertThat(ema.parameters().toDoubleVector()).containsExactly(raw.parameters().toDoubleVector());
+        INDArray x = new SeededRandom(9).normal(10, 2);
+        assertThat(ema.score(x, 0.5).sub(raw.score(x, 0.5)).amaxNumber().doubleValue()).isGreaterThan(1e-4);
+        NcsnMlp byHand = NcsnMlp.create(SMALL, plain);
+        byHand.parametersView().assign(expected);
+        assertThat(ema.score(x, 0.5).sub(byHand.score(x, 0.5)).amaxNumber().doubleValue()).isLessThan(1e-6);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ema.save(bytes);
+        NcsnMlp copy = NcsnMlp.load(new ByteArrayInputStream(bytes.toByteArray()));
+        assertThat(copy.score(x, 0.5).data().asDouble()).containsExactly(ema.score(x, 0.5).data().asDouble());
+        step(ema, objective.prepare(data, LEVELS, new SeededRandom(30)));
+        step(copy, objective.prepare(data, LEVELS, new SeededRandom(30)));
+        assertThat(copy.score(x, 0.5).data().asDouble()).containsExactly(ema.score(x, 0.5).data().asDouble());
+    }
+
+    @Test
     void rejectsForeignBytesAndImageShapes() {
         assertThatThrownBy(() -> NcsnMlp.load(new ByteArrayInputStream("hello".getBytes())))
                 .isInstanceOf(IOException.class).hasMessageContaining("not an ncsn-mlp model");
