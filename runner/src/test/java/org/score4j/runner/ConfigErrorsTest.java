@@ -69,12 +69,13 @@ class ConfigErrorsTest {
 
     @Test
     void brokenCheckpointIsNamed() throws Exception {
-        Path run = Files.createDirectories(dir.resolve("old"));
-        Files.writeString(run.resolve("config.conf"), "seed = 1\n");
-        Files.writeString(run.resolve("checkpoint.zip"), "not a zip at all");
+        Path run = Files.createDirectories(dir.resolve("old/checkpoints"));
+        Files.writeString(dir.resolve("old/config.conf"), "seed = 1\n");
+        Files.writeString(run.resolve("step-0000000005.zip"), "not a zip at all");
         var r = Score4jProcess.run(dir, "sample", "--from", "old");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("old/checkpoint.zip is not a score4j checkpoint").doesNotContain("\tat ");
+        assertThat(r.err()).contains("no readable checkpoint in old/checkpoints:")
+                .contains("old/checkpoints/step-0000000005.zip is not a complete score4j checkpoint").doesNotContain("\tat ");
         var none = Score4jProcess.run(dir, "sample", "--from", "nowhere");
         assertThat(none.err()).contains("nowhere is not a score4j run directory (no config.conf)");
     }

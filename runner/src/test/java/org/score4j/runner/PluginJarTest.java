@@ -118,6 +118,21 @@ class PluginJarTest {
                 .hasMessageContaining(plugins.resolve("dup") + " holds no jar files");
     }
 
+    @Test
+    void aJarThatDeclaresAMissingPluginClassIsNamed() throws Exception {
+        Path jarFile = Files.createDirectories(dir.resolve("plugins/missing")).resolve("missing.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+            jar.putNextEntry(new JarEntry("META-INF/services/org.score4j.api.spi.Score4jPlugin"));
+            jar.write("example.NotThere\n".getBytes());
+            jar.closeEntry();
+        }
+        var r = Score4jProcess.run(dir, "plugins");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("plugin discovery failed:\n  a plugin in plugins/missing cannot be loaded: ")
+                .contains("Provider example.NotThere not found").doesNotContain("holds no score4j plugin")
+                .doesNotContain("\tat ");
+    }
+
     private void buildPlugin(Path target, String name) throws IOException {
         Path src = dir.resolve("src-" + name);
         Path classes = dir.resolve("classes-" + name);

@@ -19,16 +19,21 @@ final class Score4jProcess {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
-    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    /** Starts the command with its output going to {@code stdout.txt} and {@code stderr.txt} in {@code workDir}. */
+    static Process start(Path workDir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Djava.awt.headless=true", "-cp", classPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("OMP_NUM_THREADS", "2");
+        pb.redirectOutput(workDir.resolve("stdout.txt").toFile()).redirectError(workDir.resolve("stderr.txt").toFile());
+        return pb.start();
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         File out = workDir.resolve("stdout.txt").toFile();
         File err = workDir.resolve("stderr.txt").toFile();
-        pb.redirectOutput(out).redirectError(err);
-        Process p = pb.start();
+        Process p = start(workDir, args);
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("score4j did not finish in time");

@@ -1,13 +1,12 @@
 package org.score4j.runner.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.score4j.runner.ComponentKind;
-import org.score4j.runner.UserError;
 import org.score4j.runner.config.ConfigSources;
+import org.score4j.runner.output.RunDirectory;
 import org.score4j.runner.training.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,23 +23,12 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path saved = from.resolve("config.conf");
-        if (!Files.isRegularFile(saved)) {
-            throw new UserError(from + " is not a score4j run directory (no config.conf)");
-        }
+        Config user = ConfigSources.over(ConfigSources.user(Workflow.savedConfig(from), List.of()),
+                ConfigSources.user(options.config, options.overrides));
         Workflow w = new Workflow(options.plugins, System.out, System.err);
-        Config base = ConfigFactory.parseFile(saved.toFile());
-        Config given = ConfigSources.user(options.config, options.overrides);
-        for (ComponentKind kind : ComponentKind.values()) {
-            // A component replaced by another keeps none of the old one's keys.
-            String path = kind.section() + ".name";
-            if (given.hasPath(path) && base.hasPath(path) && !given.getValue(path).unwrapped().equals(base.getString(path))) {
-                base = base.withoutPath(kind.section());
-            }
-        }
-        Config user = given.withFallback(base);
         var run = w.resolve(user);
         Path out = options.out != null ? options.out : from.resolve("sample-" + run.names().get(ComponentKind.SAMPLER));
-        return w.execute("sample", run, out, options.force, false, true, from.resolve(Checkpoints.FILE));
+        Checkpoints.Loaded checkpoint = w.checkpoint(from, run);
+        return w.execute("sample", run, RunDirectory.create(out, options.force), false, true, checkpoint);
     }
 }

@@ -7,7 +7,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +21,8 @@ import org.score4j.api.spi.ModelFactory;
 import org.score4j.runner.ComponentKind;
 import org.score4j.runner.ProgressBar;
 import org.score4j.runner.UserError;
+import org.score4j.runner.config.ConfigDiff;
+import org.score4j.runner.config.ConfigSources;
 import org.score4j.runner.evaluation.Evaluation;
 import org.score4j.runner.evaluation.SampleMetrics;
 import org.score4j.runner.output.Provenance;
@@ -51,18 +57,93 @@ final class Workflow {
     /** The {@code run} and {@code train} commands: resolve the user's configuration, train, and sample when asked. */
     static int train(String command, CommonOptions options, boolean sample) {
         Workflow w = new Workflow(options.plugins, System.out, System.err);
-        ResolvedRun run = w.resolve(org.score4j.runner.config.ConfigSources.user(options.config, options.overrides));
-        return w.execute(command, run, options.out, options.force, true, sample, null);
+        ResolvedRun run = w.resolve(ConfigSources.user(options.config, options.overrides));
+        RunDirectory dir = RunDirectory.create(options.out != null ? options.out : defaultOut(), options.force);
+        return w.execute(command, run, dir, true, sample, null);
+    }
+
+    /**
+     * {@code train --resume DIR}: continues a run from its newest readable checkpoint with the run's
+     * own configuration (plus {@code --set} overrides). A change to anything that shapes training (all but
+     * {@code train.steps} and the sampler, sample and eval sections) or to the data is refused unless {@code force}.
+     */
+    static int resume(String command, CommonOptions options, Path runDir, boolean sample) {
+        if (options.config != null) {
+            throw new UserError("--resume continues " + runDir + " with its own config.conf; change keys with --set, not -c");
+        }
+        if (options.out != null && !options.out.equals(runDir)) {
+            throw new UserError("--resume writes into the run it continues (" + runDir + "); -o cannot name another directory");
+        }
+        Workflow w = new Workflow(options.plugins, System.out, System.err);
+        Config user = ConfigSources.over(ConfigSources.user(savedConfig(runDir), List.of()),
+                ConfigSources.user(null, options.overrides));
+        ResolvedRun run = w.resolve(user);
+        Checkpoints.Loaded from = w.checkpoint(runDir, run);
+        List<String> changes = new ArrayList<>(ConfigDiff.between(ConfigSources.parse(from.meta().configText(), from.file()),
+                run.resolved(), Workflow::irrelevantToTraining));
+        String fingerprint = run.data().fingerprint();
+        if (!fingerprint.equals(from.meta().dataFingerprint())) {
+            changes.add("the data: fingerprint " + abbreviate(from.meta().dataFingerprint()) + " → " + abbreviate(fingerprint));
+        }
+        if (!changes.isEmpty() && !options.force) {
+            throw new UserError("cannot resume " + runDir + " from step " + from.step() + ": it was trained with another "
+                    + "configuration or data:\n  " + String.join("\n  ", changes)
+                    + "\nPass --force to continue anyway (the run will no longer match an uninterrupted one).");
+        }
+        if (from.step() >= run.train().steps()) {
+            throw new UserError(runDir + " already finished its " + run.train().steps() + " steps (checkpoint at step "
+                    + from.step() + "); raise train.steps with --set to train further");
+        }
+        w.err.println("score4j " + command + ": resuming " + runDir + " from " + from.file().getFileName()
+                + " (step " + from.step() + ")");
+        return w.execute(command + " --resume", run, RunDirectory.existing(runDir), true, sample, from);
+    }
+
+    /** Keys a resumed run may change: its length, and everything that only concerns sampling and evaluation. */
+    private static boolean irrelevantToTraining(String key) {
+        return key.equals("train.steps") || key.startsWith("sampler.") || key.startsWith("sample.") || key.startsWith("eval.");
+    }
+
+    /** The configuration file of a run directory, or a clear error if it is not one. */
+    static Path savedConfig(Path runDir) {
+        Path saved = runDir.resolve("config.conf");
+        if (!Files.isRegularFile(saved)) {
+            throw new UserError(runDir + " is not a score4j run directory (no config.conf)");
+        }
+        return saved;
     }
 
     ResolvedRun resolve(Config user) {
         return resolver.resolve(user);
     }
 
-    /** Trains (when {@code train}) and samples (when {@code sample}) into a fresh output directory. */
-    int execute(String command, ResolvedRun run, Path outDir, boolean force, boolean train, boolean sample,
-                Path checkpoint) {
-        RunDirectory dir = RunDirectory.create(outDir != null ? outDir : defaultOut(), force);
+    /**
+     * The newest readable checkpoint of a run, checked against the configuration it will be used with.
+     *
+     * @throws UserError if there is none, or it holds another model or a model for another example shape
+     */
+    Checkpoints.Loaded checkpoint(Path runDir, ResolvedRun run) {
+        Checkpoints.Loaded loaded = Checkpoints.newest(runDir, catalog.factories(ComponentKind.MODEL, ModelFactory.class),
+                message -> err.println("score4j: " + message));
+        String configured = run.names().get(ComponentKind.MODEL);
+        if (!loaded.meta().modelName().equals(configured)) {
+            throw new UserError("checkpoint " + loaded.file() + " holds a '" + loaded.meta().modelName()
+                    + "' model but the configuration names model.name = " + configured);
+        }
+        long[] shape = run.data().exampleShape();
+        if (!Arrays.equals(loaded.model().exampleShape(), shape)) {
+            throw new UserError("checkpoint " + loaded.file() + " holds a model for examples of shape "
+                    + Arrays.toString(loaded.model().exampleShape()) + ", but the data '" + run.names().get(ComponentKind.DATA)
+                    + "' has examples of shape " + Arrays.toString(shape));
+        }
+        return loaded;
+    }
+
+    /**
+     * Trains (when {@code train}; continuing {@code from} if not null) and samples (when {@code sample};
+     * the model of {@code from} when not training) into {@code dir}.
+     */
+    int execute(String command, ResolvedRun run, RunDirectory dir, boolean train, boolean sample, Checkpoints.Loaded from) {
         String rendered = run.resolved().root().render(ConfigRenderOptions.defaults().setOriginComments(false)
                 .setComments(false).setJson(false));
         String configHash = Fingerprint.sha256(rendered);
@@ -75,16 +156,10 @@ final class Workflow {
         ScoreFunction score;
         if (train) {
             ProgressBar bar = new ProgressBar("train", err);
-            trained = new Trainer(run, dir.path(), configHash).train(bar);
+            trained = new Trainer(run, dir.path(), configHash, rendered).train(bar, from);
             score = trained.model();
         } else {
-            Checkpoints.Loaded loaded = Checkpoints.read(checkpoint,
-                    catalog.factories(ComponentKind.MODEL, ModelFactory.class));
-            if (!loaded.modelName().equals(run.names().get(ComponentKind.MODEL))) {
-                throw new UserError("checkpoint " + checkpoint + " holds a '" + loaded.modelName()
-                        + "' model but the configuration names model.name = " + run.names().get(ComponentKind.MODEL));
-            }
-            score = loaded.model();
+            score = from.model();
         }
         INDArray samples = null;
         double seconds = 0;
@@ -104,6 +179,10 @@ final class Workflow {
         dir.writeJson("metrics.json", metrics);
         out.print(report(dir, metrics));
         return 0;
+    }
+
+    private static String abbreviate(String fingerprint) {
+        return fingerprint.length() > 12 ? fingerprint.substring(0, 12) + "…" : fingerprint;
     }
 
     private static void writeSamples(RunDirectory dir, INDArray samples) {
@@ -149,7 +228,7 @@ final class Workflow {
         }
         b.append("wrote ").append(dir.path()).append(" (config.conf, provenance.json, metrics.json")
                 .append(metrics.containsKey("samples") ? ", samples.csv" : "")
-                .append(metrics.containsKey("train") ? ", checkpoint.zip, train-log.csv" : "").append(", plots)\n");
+                .append(metrics.containsKey("train") ? ", checkpoints/, train-log.csv" : "").append(", plots)\n");
         return b.toString();
     }
 

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.score4j.runner.ComponentKind;
 import org.score4j.runner.UserError;
 
 /** Where a run's configuration comes from: the defaults, a user file, and {@code --set key=value} overrides. */
@@ -47,6 +48,36 @@ public final class ConfigSources {
             return user.resolve();
         } catch (ConfigException e) {
             throw new UserError("configuration cannot be resolved: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A saved run's configuration with the user's changes on top. A component whose {@code name}
+     * the user changes keeps none of the saved component's keys.
+     */
+    public static Config over(Config saved, Config given) {
+        Config base = saved;
+        for (ComponentKind kind : ComponentKind.values()) {
+            String path = kind.section() + ".name";
+            if (given.hasPath(path) && base.hasPath(path)
+                    && !String.valueOf(given.getValue(path).unwrapped()).equals(String.valueOf(base.getValue(path).unwrapped()))) {
+                base = base.withoutPath(kind.section());
+            }
+        }
+        return given.withFallback(base);
+    }
+
+    /**
+     * Parses configuration text kept inside another file (e.g. a checkpoint).
+     *
+     * @throws UserError naming {@code source} if the text is not HOCON
+     */
+    public static Config parse(String text, Path source) {
+        try {
+            return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(source.toString()))
+                    .resolve();
+        } catch (ConfigException e) {
+            throw new UserError(source + ": the configuration it holds cannot be parsed: " + e.getMessage());
         }
     }
 

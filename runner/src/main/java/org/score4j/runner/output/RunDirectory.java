@@ -44,6 +44,18 @@ public final class RunDirectory {
         return new RunDirectory(path);
     }
 
+    /**
+     * An existing run directory, written into again (a resumed run).
+     *
+     * @throws UserError if it is not a directory
+     */
+    public static RunDirectory existing(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new UserError(path + " is not a directory");
+        }
+        return new RunDirectory(path);
+    }
+
     public Path path() {
         return path;
     }

@@ -94,8 +94,9 @@ public final class Catalog {
             return;
         }
         PluginClassLoader loader = new PluginClassLoader("plugin:" + dir.getFileName(), jars.toArray(URL[]::new), host);
+        int before = problems.size();
         List<Score4jPlugin> plugins = load(ServiceLoader.load(Score4jPlugin.class, loader), loader, dir.toString(), problems);
-        if (plugins.isEmpty()) {
+        if (plugins.isEmpty() && problems.size() == before) {
             problems.add(dir + " holds no score4j plugin: none of its jars lists one in META-INF/services/"
                     + Score4jPlugin.class.getName());
         }

@@ -3,7 +3,9 @@ package org.score4j.runner.training;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
@@ -21,8 +23,10 @@ import org.score4j.runner.wiring.ResolvedRun;
 
 /**
  * The training loop: draw a minibatch, let the objective choose the evaluation points, score them,
- * back-propagate the objective's gradient, log the loss per level, checkpoint. A non-finite loss or
- * gradient stops the run at that step; the last checkpoint written stays as it was.
+ * back-propagate the objective's gradient, log the loss per level, checkpoint. Step t draws its data
+ * and noise from streams derived from (seed, t), so a run resumed from a checkpoint continues exactly
+ * as the uninterrupted run would. A non-finite loss or gradient stops the run at that step; the
+ * checkpoints written stay as they were.
  */
 public final class Trainer {
     private static final int SCALE_SAMPLES = 10_000;
@@ -30,11 +34,16 @@ public final class Trainer {
     private final ResolvedRun run;
     private final Path directory;
     private final String configHash;
+    private final String configText;
 
-    public Trainer(ResolvedRun run, Path directory, String configHash) {
+    /**
+     * @param configText the resolved configuration, stored in each checkpoint so a resume can say what changed
+     */
+    public Trainer(ResolvedRun run, Path directory, String configHash, String configText) {
         this.run = Objects.requireNonNull(run, "run");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.configHash = Objects.requireNonNull(configHash, "configHash");
+        this.configText = Objects.requireNonNull(configText, "configText");
     }
 
     /** The data's standard deviation over all coordinates, from a fixed sample. */
@@ -44,88 +53,88 @@ public final class Trainer {
         return std > 0 && Double.isFinite(std) ? std : 1;
     }
 
+    /** Trains from scratch. */
     public TrainingResult train(ProgressBar progress) {
+        return train(progress, null);
+    }
+
+    /**
+     * Trains, continuing from {@code resume} when it is not null.
+     *
+     * @param resume a checkpoint of this run (its model, step and statistics), or null to start afresh
+     */
+    public TrainingResult train(ProgressBar progress, Checkpoints.Loaded resume) {
         TrainSettings t = run.train();
         NoiseSchedule schedule = run.schedule();
         double scale = dataScale(run);
-        ScoreModel model = run.model().build(new ModelSpec(run.data().exampleShape(), scale, t.optimizer(),
-                Seeds.derive(run.seed(), "init")));
-        SeededRandom dataRng = new SeededRandom(Seeds.derive(run.seed(), "data"));
-        SeededRandom objectiveRng = new SeededRandom(Seeds.derive(run.seed(), "objective"));
+        ScoreModel model;
+        TrainingProgress stats;
+        long first;
+        TrainingLog log;
+        if (resume == null) {
+            model = run.model().build(new ModelSpec(run.data().exampleShape(), scale, t.optimizer(),
+                    Seeds.derive(run.seed(), "init")));
+            stats = new TrainingProgress(schedule.size(), t.steps());
+            first = 1;
+            log = new TrainingLog(directory.resolve("train-log.csv"), schedule.sigmas());
+        } else {
+            model = resume.model();
+            try {
+                stats = TrainingProgress.restore(resume.training(), schedule.size(), t.steps());
+            } catch (IllegalArgumentException e) {
+                throw new UserError("checkpoint " + resume.file() + ": " + e.getMessage());
+            }
+            first = resume.step() + 1;
+            log = TrainingLog.resume(directory.resolve("train-log.csv"), schedule.sigmas(), resume.step());
+        }
+        long dataStream = Seeds.derive(run.seed(), "data");
+        long objectiveStream = Seeds.derive(run.seed(), "objective");
+        String dataFingerprint = run.data().fingerprint();
         Objective objective = run.objective();
-        int levels = schedule.size();
-        double[] windowSum = new double[levels];
-        long[] windowCount = new long[levels];
-        double[] tailSum = new double[levels];
-        long[] tailCount = new long[levels];
-        double lossSum = 0;
-        double tailLoss = 0;
-        long tailSteps = 0;
-        double gradNorm = 0;
-        long tailStart = t.steps() - Math.max(1, t.steps() / 10);
-        long lastCheckpoint = 0;
+        long lastCheckpoint = resume == null ? 0 : resume.step();
         long started = System.nanoTime();
-        try (TrainingLog log = new TrainingLog(directory.resolve("train-log.csv"), schedule.sigmas())) {
-            for (int step = 1; step <= t.steps(); step++) {
-                INDArray x = run.data().sample(t.batchSize(), dataRng);
-                Objective.Batch batch = objective.prepare(x, schedule, objectiveRng);
+        try (log) {
+            for (long step = first; step <= t.steps(); step++) {
+                INDArray x = run.data().sample(t.batchSize(), new SeededRandom(Seeds.derive(dataStream, step)));
+                Objective.Batch batch = objective.prepare(x, schedule, new SeededRandom(Seeds.derive(objectiveStream, step)));
                 INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
                 Loss loss = batch.loss(scores);
                 if (!Double.isFinite(loss.mean())) {
                     throw diverged(step, "the loss is " + loss.mean() + " at " + firstBadLevel(loss, batch), lastCheckpoint);
                 }
+                double gradNorm;
                 try {
                     gradNorm = model.applyGradient(loss.scoreGradient(), batch.levels().length);
                 } catch (NonFiniteException e) {
                     throw diverged(step, e.getMessage(), lastCheckpoint);
                 }
-                double[] per = loss.perExample().toDoubleVector();
-                int[] lv = batch.levels();
-                for (int i = 0; i < per.length; i++) {
-                    windowSum[lv[i]] += per[i];
-                    windowCount[lv[i]]++;
-                    if (step > tailStart) {
-                        tailSum[lv[i]] += per[i];
-                        tailCount[lv[i]]++;
-                    }
-                }
-                lossSum += loss.mean();
-                if (step > tailStart) {
-                    tailLoss += loss.mean();
-                    tailSteps++;
-                }
+                stats.record(step, loss.perExample().toDoubleVector(), batch.levels(), loss.mean(), gradNorm);
+                double elapsed = stats.secondsBefore() + (System.nanoTime() - started) / 1e9;
                 if (step % t.logEvery() == 0 || step == t.steps()) {
-                    int n = step % t.logEvery() == 0 ? t.logEvery() : step % t.logEvery();
-                    double[] means = new double[levels];
-                    for (int i = 0; i < levels; i++) {
-                        means[i] = windowCount[i] == 0 ? Double.NaN : windowSum[i] / windowCount[i];
-                    }
-                    log.append(new TrainingLog.Row(step, lossSum / n, means, gradNorm, (System.nanoTime() - started) / 1e9));
-                    progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", lossSum / n));
-                    java.util.Arrays.fill(windowSum, 0);
-                    java.util.Arrays.fill(windowCount, 0);
-                    lossSum = 0;
+                    long n = step % t.logEvery() == 0 ? t.logEvery() : step % t.logEvery();
+                    TrainingLog.Row row = stats.closeWindow(step, n, elapsed);
+                    log.append(row);
+                    progress.status(String.format(Locale.ROOT, "loss %.4f", row.loss()));
                 }
                 if (step % t.checkpointEvery() == 0 || step == t.steps()) {
-                    Checkpoints.write(directory, model, run.names().get(ComponentKind.MODEL), step, configHash);
+                    Properties saved = new Properties();
+                    stats.save(saved, elapsed);
+                    Checkpoints.write(directory, model, new Checkpoints.Meta(run.names().get(ComponentKind.MODEL), step,
+                            configHash, configText, dataFingerprint), saved, t.keepCheckpoints());
                     lastCheckpoint = step;
                 }
                 progress.progress(step, t.steps());
             }
-            double[] levelLoss = new double[levels];
-            for (int i = 0; i < levels; i++) {
-                levelLoss[i] = tailCount[i] == 0 ? Double.NaN : tailSum[i] / tailCount[i];
-            }
-            return new TrainingResult(model, t.steps(), (System.nanoTime() - started) / 1e9, tailLoss / tailSteps,
-                    levelLoss, log.rows(), scale);
+            return new TrainingResult(model, t.steps(), stats.secondsBefore() + (System.nanoTime() - started) / 1e9,
+                    stats.finalLoss(), stats.finalLevelLoss(), log.rows(), scale);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint in " + directory, e);
         }
     }
 
-    private UserError diverged(int step, String what, long lastCheckpoint) {
+    private UserError diverged(long step, String what, long lastCheckpoint) {
         String kept = lastCheckpoint > 0
-                ? "the last good checkpoint (step " + lastCheckpoint + ") is kept at " + directory.resolve(Checkpoints.FILE)
+                ? "the last good checkpoint (step " + lastCheckpoint + ") is kept in " + directory.resolve(Checkpoints.DIRECTORY)
                 : "no checkpoint had been written yet";
         return new UserError("training diverged at step " + step + " (objective " + run.names().get(ComponentKind.OBJECTIVE)
                 + ", model " + run.names().get(ComponentKind.MODEL) + "): " + what + "; " + kept
