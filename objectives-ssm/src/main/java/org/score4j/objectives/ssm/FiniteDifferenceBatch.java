@@ -74,7 +74,7 @@ final class FiniteDifferenceBatch implements Objective.Batch {
             scale[r] = traceCoefficient / (2 * step[r]);
             weightRows[r] = draw.weights()[i];
         }
-        INDArray repeated = x.reshape(n, 1, d).broadcast(n, perExample, d).dup('c').reshape(rows, d);
+        INDArray repeated = repeatRows(x, perExample);
         INDArray offset = Tensors.scaleRows(this.directions, Nd4j.createFromArray(step));
         long[] shape = draw.points().shape().clone();
         shape[0] = 2L * rows;
@@ -126,8 +126,7 @@ final class FiniteDifferenceBatch implements Objective.Batch {
             INDArray m = mean.reshape(n, perExample, d).mean(1);
             rowLoss = traceRows;
             exampleNorm = Tensors.rowSquaredNorms(m).muli(0.5);
-            normGradient = m.reshape(n, 1, d).broadcast(n, perExample, d).dup('c').reshape(rows, d)
-                    .muli(0.5 / perExample);
+            normGradient = repeatRows(m, perExample).muli(0.5 / perExample);
         }
         INDArray perExampleLoss = rowLoss.reshape(n, perExample).sum(1);
         if (exampleNorm != null) {
@@ -139,5 +138,12 @@ final class FiniteDifferenceBatch implements Objective.Batch {
         INDArray gradMinus = Tensors.scaleRows(normGradient.sub(traceGradient), rowWeights);
         INDArray gradient = Nd4j.concat(0, gradPlus, gradMinus).reshape('c', scores.shape());
         return new Loss(perExampleLoss.meanNumber().doubleValue(), perExampleLoss, gradient);
+    }
+
+    /** Each row of {@code a} ({@code [N, d]}) {@code times} times in a row: {@code [N·times, d]}, row i·times + k. */
+    private static INDArray repeatRows(INDArray a, int times) {
+        long n = a.size(0);
+        long d = a.size(1);
+        return a.reshape(n, 1, d).broadcast(n, times, d).dup('c').reshape(n * times, d);
     }
 }
