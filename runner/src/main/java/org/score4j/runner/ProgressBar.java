@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.score4j.api.ProgressListener;
 
 /**
- * A progress bar on standard error: redrawn in place on a terminal, one line per 10% otherwise
- * (logs and CI stay readable).
+ * A progress bar: redrawn in place when it writes to the console, one line per 10% otherwise
+ * (log files and CI stay readable).
  */
 public final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 30;
@@ -22,7 +22,7 @@ public final class ProgressBar implements ProgressListener {
     public ProgressBar(String label, PrintStream out) {
         this.label = Objects.requireNonNull(label, "label");
         this.out = Objects.requireNonNull(out, "out");
-        this.terminal = System.console() != null;
+        this.terminal = System.console() != null && (out == System.err || out == System.out);
     }
 
     /** Text shown after the counts, e.g. the current loss. */

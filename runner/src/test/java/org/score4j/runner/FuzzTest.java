@@ -2,8 +2,6 @@ package org.score4j.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,18 +134,8 @@ class FuzzTest {
     }
 
     private static Result execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            System.setOut(new PrintStream(PrintStream.nullOutputStream()));
-            System.setErr(capture);
-            int code = Main.execute(args);
-            return new Result(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        Score4jProcess.Result r = Score4jProcess.inProcess(args);
+        return new Result(r.exitCode(), r.err());
     }
 
     /** {@code count} random edits: a value replaced, a character deleted, inserted or swapped, a line doubled, a cut. */

@@ -36,21 +36,29 @@ import org.score4j.runner.wiring.ComponentResolver;
 import org.score4j.runner.wiring.PluginModule;
 import org.score4j.runner.wiring.ResolvedRun;
 
-/** The steps of the run-like commands, shared by {@code run}, {@code train} and {@code sample}. */
-final class Workflow {
+/**
+ * The steps of the run-like commands, shared by {@code run}, {@code train}, {@code sample} and the cells of
+ * {@code ablate}.
+ */
+public final class Workflow {
     private final PrintStream out;
     private final PrintStream err;
     private final Catalog catalog;
     private final ComponentResolver resolver;
 
     Workflow(Path pluginDir, PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-        this.catalog = Catalog.discover(pluginDir);
+        this(Catalog.discover(pluginDir), out, err);
+    }
+
+    /** A workflow over already discovered plugins, reporting to {@code out} (results) and {@code err} (progress). */
+    public Workflow(Catalog catalog, PrintStream out, PrintStream err) {
+        this.out = java.util.Objects.requireNonNull(out, "out");
+        this.err = java.util.Objects.requireNonNull(err, "err");
+        this.catalog = java.util.Objects.requireNonNull(catalog, "catalog");
         this.resolver = Guice.createInjector(new PluginModule(catalog)).getInstance(ComponentResolver.class);
     }
 
-    Catalog catalog() {
+    public Catalog catalog() {
         return catalog;
     }
 
@@ -113,7 +121,8 @@ final class Workflow {
         return saved;
     }
 
-    ResolvedRun resolve(Config user) {
+    /** Resolves a user's configuration against the plugins, or throws a {@link UserError} listing its problems. */
+    public ResolvedRun resolve(Config user) {
         return resolver.resolve(user);
     }
 
@@ -122,7 +131,7 @@ final class Workflow {
      *
      * @throws UserError if there is none, or it holds another model or a model for another example shape
      */
-    Checkpoints.Loaded checkpoint(Path runDir, ResolvedRun run) {
+    public Checkpoints.Loaded checkpoint(Path runDir, ResolvedRun run) {
         Checkpoints.Loaded loaded = Checkpoints.newest(runDir, catalog.factories(ComponentKind.MODEL, ModelFactory.class),
                 message -> err.println("score4j: " + message));
         String configured = run.names().get(ComponentKind.MODEL);
@@ -144,11 +153,21 @@ final class Workflow {
      * the model of {@code from} when not training) into {@code dir}.
      */
     int execute(String command, ResolvedRun run, RunDirectory dir, boolean train, boolean sample, Checkpoints.Loaded from) {
-        String rendered = run.resolved().root().render(ConfigRenderOptions.defaults().setOriginComments(false)
-                .setComments(false).setJson(false));
+        Map<String, Object> metrics = execute(command, run, dir, train, sample, from, Map.of());
+        out.print(report(dir, metrics));
+        return 0;
+    }
+
+    /**
+     * As {@link #execute(String, ResolvedRun, RunDirectory, boolean, boolean, Checkpoints.Loaded)}, with
+     * {@code inherited} entries written first into {@code metrics.json} (e.g. the training figures of the model a
+     * study cell samples); returns the metrics written, without printing a report.
+     */
+    public Map<String, Object> execute(String command, ResolvedRun run, RunDirectory dir, boolean train, boolean sample,
+                                       Checkpoints.Loaded from, Map<String, Object> inherited) {
+        String rendered = render(run.resolved());
         String configHash = Fingerprint.sha256(rendered);
-        dir.writeText("config.conf", "# The resolved configuration of this run; rerun it with: score4j run -c config.conf\n"
-                + rendered);
+        dir.writeText("config.conf", configFileText(run.resolved()));
         dir.writeJson("provenance.json", Provenance.of(run, catalog, configHash, command));
         err.println("score4j " + command + ": " + summary(run) + " -> " + dir.path());
 
@@ -174,11 +193,21 @@ final class Workflow {
             seconds = (System.nanoTime() - t0) / 1e9;
             writeSamples(dir, samples);
         }
-        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> metrics = new LinkedHashMap<>(inherited);
         metrics.putAll(Evaluation.evaluate(run, score, samples, trained, seconds, dir));
         dir.writeJson("metrics.json", metrics);
-        out.print(report(dir, metrics));
-        return 0;
+        return metrics;
+    }
+
+    /** A resolved configuration as HOCON text, the form its hash is taken of. */
+    public static String render(Config resolved) {
+        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+                .setJson(false));
+    }
+
+    /** What {@code config.conf} of a run holds. */
+    public static String configFileText(Config resolved) {
+        return "# The resolved configuration of this run; rerun it with: score4j run -c config.conf\n" + render(resolved);
     }
 
     private static String abbreviate(String fingerprint) {

@@ -77,6 +77,8 @@ public final class Evaluation {
             q.put("mmd2_rbf", round(SampleMetrics.mmd(s, reference, bandwidth)));
             q.put("mmd2_rbf_data_floor", round(SampleMetrics.mmd(fresh, reference, bandwidth)));
             q.put("mmd_bandwidth", round(bandwidth));
+            q.put("data_distance", round(SampleMetrics.nearestDistance(s, reference)));
+            q.put("data_distance_floor", round(SampleMetrics.nearestDistance(fresh, reference)));
             q.put("non_finite", 0);
             m.put("samples", q);
         }
@@ -87,6 +89,24 @@ public final class Evaluation {
                 f.add(Map.of("sigma", round(l.sigma()), "fisher", round(l.fisher()), "relative", round(l.relative())));
             }
             m.put("fisher_divergence", f);
+            List<Map<String, Object>> binned = new ArrayList<>();
+            for (SampleMetrics.DensityBinnedError b : SampleMetrics.scoreErrorByDensity(score, g, run.schedule(),
+                    run.sample().low(), run.sample().high(), e.fisherSamples(), Seeds.derive(run.seed(), "density-bins"))) {
+                Map<String, Object> level = new LinkedHashMap<>();
+                level.put("sigma", round(b.sigma()));
+                level.put("high", round(b.high()));
+                level.put("medium", round(b.medium()));
+                level.put("low", round(b.low()));
+                level.put("points", Map.of("high", b.count()[0], "medium", b.count()[1], "low", b.count()[2]));
+                binned.add(level);
+            }
+            Map<String, Object> byDensity = new LinkedHashMap<>();
+            byDensity.put("bins", "relative error sum|s - s*|^2 / sum|s*|^2 where the clean data density is high "
+                    + "(>= the median of the data's own), medium (>= their 1% quantile) or low (below)");
+            byDensity.put("largest_sigma", binned.get(0));
+            byDensity.put("smallest_sigma", binned.get(binned.size() - 1));
+            byDensity.put("levels", binned);
+            m.put("score_error_by_density", byDensity);
         });
         if (e.plots() && run.data().exampleShape().length == 1 && run.data().exampleShape()[0] == 2) {
             try {

@@ -109,6 +109,80 @@ public final class SampleMetrics {
         return out;
     }
 
+    /**
+     * Mean Euclidean distance from each point of {@code a} to its nearest point of {@code b}: with {@code b}
+     * a dense draw of the data, how far samples lie from the data (its curve, for data on a manifold).
+     */
+    public static double nearestDistance(double[][] a, double[][] b) {
+        double total = 0;
+        for (double[] p : a) {
+            double best = Double.POSITIVE_INFINITY;
+            for (double[] q : b) {
+                best = Math.min(best, squared(p, q));
+            }
+            total += Math.sqrt(best);
+        }
+        return total / a.length;
+    }
+
+    /**
+     * The learned score's relative error against the exact score at every level, binned by the clean data
+     * density: {@code high} where the density is at least the median of the data's own densities, {@code medium}
+     * down to their 1% quantile, {@code low} below it (where fewer than 1% of data points lie). The points are
+     * {@code n} uniform in the box [low, high]^d together with {@code n} data points, so every bin is populated.
+     */
+    public static List<DensityBinnedError> scoreErrorByDensity(ScoreFunction score, GaussianMixture mixture,
+                                                               NoiseSchedule schedule, double low, double high,
+                                                               int n, long seed) {
+        SeededRandom rng = new SeededRandom(seed);
+        int d = mixture.dimension();
+        double[] dataDensity = new double[n];
+        double[][] data = points(mixture.sample(n, rng));
+        for (int i = 0; i < n; i++) {
+            dataDensity[i] = mixture.logDensity(data[i], 0);
+        }
+        double[] q = dataDensity.clone();
+        java.util.Arrays.sort(q);
+        double median = q[n / 2];
+        double rare = q[n / 100];
+        double[][] uniform = points(rng.uniform(low, high, n, d));
+        double[][] x = new double[2 * n][];
+        for (int i = 0; i < n; i++) {
+            x[i] = uniform[i];
+            x[n + i] = data[i];
+        }
+        int[] bin = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double logp = i < n ? mixture.logDensity(x[i], 0) : dataDensity[i - n];
+            bin[i] = logp >= median ? 0 : logp >= rare ? 1 : 2;
+        }
+        INDArray points = org.nd4j.linalg.factory.Nd4j.createFromArray(x).castTo(DataType.FLOAT);
+        List<DensityBinnedError> out = new ArrayList<>();
+        for (int l = 0; l < schedule.size(); l++) {
+            double sigma = schedule.sigma(l);
+            double[][] learned = points(score.score(points, sigma).castTo(DataType.DOUBLE));
+            double[][] exact = points(mixture.exactScore().score(points, sigma).castTo(DataType.DOUBLE));
+            double[] err = new double[3];
+            double[] ref = new double[3];
+            int[] count = new int[3];
+            for (int i = 0; i < x.length; i++) {
+                err[bin[i]] += squared(learned[i], exact[i]);
+                ref[bin[i]] += squared(exact[i], new double[d]);
+                count[bin[i]]++;
+            }
+            out.add(new DensityBinnedError(sigma, err[0] / ref[0], err[1] / ref[1], err[2] / ref[2], count));
+        }
+        return out;
+    }
+
+    /**
+     * The relative squared score error Σ‖s − s*‖² / Σ‖s*‖² at one level in each density bin.
+     *
+     * @param count the points in the high, medium and low bins
+     */
+    public record DensityBinnedError(double sigma, double high, double medium, double low, int[] count) {
+    }
+
     /** The Fisher divergence at one level. */
     public record FisherAtLevel(double sigma, double fisher, double relative) {
     }
