@@ -16,7 +16,8 @@ public final class LangevinStep {
      * @param x     the states, modified
      * @param score the score at x
      * @param alpha the step size α &gt; 0
-     * @param z     standard normal noise with the shape of x
+     * @param z     standard normal noise with the shape of x; used as scratch space (overwritten when it has the
+     *              type of x), so pass fresh noise
      */
     public static void apply(INDArray x, INDArray score, double alpha, INDArray z) {
         x.addi(score.mul(alpha / 2)).addi(z.castTo(x.dataType()).muli(Math.sqrt(alpha)));
@@ -43,9 +44,12 @@ public final class LangevinStep {
         return 2 * stepLr;
     }
 
-    /** The α that score SDE's annealed-Langevin corrector uses at level σ with signal-to-noise {@code snr}. */
+    /**
+     * The α of score SDE's annealed-Langevin corrector at level σ with signal-to-noise {@code snr}: that code
+     * steps 2(snr·σ)² in the reference-code form x + a·s + √(2a)·z, which is α = 4(snr·σ)² here.
+     */
     public static double fromSnr(double snr, double sigma) {
-        return 2 * Math.pow(snr * sigma, 2);
+        return fromReferenceCodeStepLr(2 * Math.pow(snr * sigma, 2));
     }
 
 }

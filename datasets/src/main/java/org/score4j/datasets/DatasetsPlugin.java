@@ -16,6 +16,11 @@ import org.score4j.api.spi.Settings;
 public final class DatasetsPlugin implements Score4jPlugin {
 
     @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
     public List<DatasetFactory> datasets() {
         return List.of(
                 factory("mixture", "Gaussian mixture (default: NCSN's 1/5 N((-5,-5), I) + 4/5 N((5,5), I))", """

@@ -38,6 +38,11 @@ class PluginJarTest {
 
             public final class ShiftPlugin implements Score4jPlugin {
                 @Override
+                public String apiVersion() {
+                    return %s;
+                }
+
+                @Override
                 public List<SamplerFactory> samplers() {
                     return List.of(new SamplerFactory() {
                         public String name() { return "%s"; }
@@ -133,13 +138,35 @@ class PluginJarTest {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void aPluginBuiltForAnotherApiVersionIsRefusedNamingBothVersions() throws Exception {
+        Path plugins = dir.resolve("plugins");
+        buildPlugin(plugins.resolve("newer"), "newer", "\"1.7\"");
+        buildPlugin(plugins.resolve("major"), "major", "\"2.0\"");
+        buildPlugin(plugins.resolve("odd"), "odd", "\"v1\"");
+        buildPlugin(plugins.resolve("older"), "older", "\"1.0\"");
+        assertThatThrownBy(() -> Catalog.discover(plugins)).isInstanceOf(UserError.class)
+                .hasMessageContaining(plugins.resolve("newer/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
+                        + "for score4j API 1.7, but this score4j provides API 1.0 (plugins built for 1.0 to 1.0 run); "
+                        + "rebuild it against score4j-api 1.0 or use a newer score4j")
+                .hasMessageContaining(plugins.resolve("major/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
+                        + "for score4j API 2.0")
+                .hasMessageContaining(plugins.resolve("odd/shift.jar") + ": plugin example.shift.ShiftPlugin declares the "
+                        + "API version 'v1', expected major.minor such as 1.0")
+                .message().doesNotContain("older");
+    }
+
     private void buildPlugin(Path target, String name) throws IOException {
+        buildPlugin(target, name, "API_VERSION");
+    }
+
+    private void buildPlugin(Path target, String name, String apiVersion) throws IOException {
         Path src = dir.resolve("src-" + name);
         Path classes = dir.resolve("classes-" + name);
         Files.createDirectories(src.resolve("example/shift"));
         Files.createDirectories(src.resolve("org/score4j/samplers/langevin"));
         Files.createDirectories(classes);
-        Files.writeString(src.resolve("example/shift/ShiftPlugin.java"), PLUGIN.formatted(name));
+        Files.writeString(src.resolve("example/shift/ShiftPlugin.java"), PLUGIN.formatted(apiVersion, name));
         Files.writeString(src.resolve("org/score4j/samplers/langevin/LangevinSampler.java"), SHADOW);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", Score4jProcess.classPath(),

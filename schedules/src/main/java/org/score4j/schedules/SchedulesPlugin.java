@@ -11,6 +11,11 @@ import org.score4j.api.spi.Settings;
 /** Contributes the {@code geometric} and {@code linear} noise schedules. */
 public final class SchedulesPlugin implements Score4jPlugin {
 
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
     static final String DEFAULTS = """
             # Largest noise level σ₁, in data units (NCSNv2: about the largest distance between data points).
             sigma-max = 20

@@ -28,6 +28,22 @@ public final class SamplerContract {
         return fractions;
     }
 
+    /**
+     * The sampler, given the exact score of {@code mixture}, puts each component's share of the chains within
+     * {@code tolerance} of its weight: what a sampler that targets the data distribution must do.
+     */
+    public static void assertRecoversWeights(Sampler sampler, GaussianMixture mixture, NoiseSchedule schedule, int chains,
+                                             double low, double high, long seed, double tolerance) {
+        double[] fractions = modeFractions(sampler, mixture, schedule, chains, low, high, seed);
+        double[] weights = mixture.weights();
+        for (int k = 0; k < weights.length; k++) {
+            org.assertj.core.api.Assertions.assertThat(fractions[k])
+                    .as("share of the chains in component %d (weight %s), all shares %s", k, weights[k],
+                            java.util.Arrays.toString(fractions))
+                    .isCloseTo(weights[k], org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
+
     /** Runs the chains with per-chain random streams; the start is each chain's first draw. */
     public static INDArray run(Sampler sampler, ScoreFunction score, NoiseSchedule schedule, int chains, int dimension,
                                double low, double high, long seed) {

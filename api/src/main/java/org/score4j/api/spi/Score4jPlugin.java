@@ -9,8 +9,24 @@ import java.util.List;
  * <p>A plugin in {@code plugins/<dir>/} is loaded by its own class loader, which looks in the
  * plugin's jars first except for the packages of this API, ND4J, Typesafe Config and SLF4J, which
  * always come from the host. A plugin must therefore not bundle those.
+ *
+ * <p>Every plugin says which version of this API it was compiled against by returning {@link #API_VERSION}
+ * from {@link #apiVersion()}: the constant is copied into the plugin's class when it is compiled, so it keeps
+ * the version of the {@code score4j-api} jar it was built with. The runner loads a plugin whose major version
+ * equals its own and whose minor version is not newer, and refuses any other with a message naming both.
  */
 public interface Score4jPlugin {
+    /**
+     * The version of this API, {@code major.minor}. The minor version grows when something is added (a
+     * plugin built for an older minor version still runs); the major version grows when something changes
+     * or is removed.
+     */
+    String API_VERSION = "1.0";
+
+    /**
+     * The API version the plugin was compiled against: implement it as {@code return API_VERSION;}.
+     */
+    String apiVersion();
 
     default List<DatasetFactory> datasets() {
         return List.of();

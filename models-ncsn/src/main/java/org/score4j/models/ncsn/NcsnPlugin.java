@@ -15,6 +15,11 @@ import org.score4j.api.spi.Settings;
 public final class NcsnPlugin implements Score4jPlugin {
 
     @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
     public List<ModelFactory> models() {
         return List.of(new ModelFactory() {
             @Override

@@ -12,6 +12,11 @@ import org.score4j.api.spi.Settings;
 public final class DsmPlugin implements Score4jPlugin {
 
     @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
     public List<ObjectiveFactory> objectives() {
         return List.of(new ObjectiveFactory() {
             @Override

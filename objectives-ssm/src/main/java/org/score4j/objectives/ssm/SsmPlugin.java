@@ -12,6 +12,11 @@ import org.score4j.api.spi.Settings;
 /** Contributes the {@code ssm}, {@code ssm-vr} and {@code exact-sm} objectives. */
 public final class SsmPlugin implements Score4jPlugin {
 
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
     private static final String SHARED_KEYS = """
             # noise-conditional: perturb each example at a level σ of the schedule and weight its loss by σ²
             # (works with the annealed sampler); clean: the data itself, the model conditioned on the smallest σ.

@@ -124,6 +124,11 @@ public final class Catalog {
 
     private static void register(Score4jPlugin plugin, String source, Map<ComponentKind, Map<String, Registered>> found,
                                  List<String> problems) {
+        String incompatible = ApiCompatibility.problem(plugin);
+        if (incompatible != null) {
+            problems.add(source + ": " + incompatible);
+            return;
+        }
         for (ComponentKind kind : ComponentKind.values()) {
             List<? extends ComponentFactory<?>> factories;
             try {

@@ -12,6 +12,11 @@ import org.score4j.api.spi.Settings;
 public final class LangevinPlugin implements Score4jPlugin {
 
     @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
     public List<SamplerFactory> samplers() {
         return List.of(new SamplerFactory() {
             @Override

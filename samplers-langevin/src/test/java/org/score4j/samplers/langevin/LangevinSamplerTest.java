@@ -14,6 +14,22 @@ import org.score4j.testkit.SamplerContract;
 class LangevinSamplerTest {
 
     @Test
+    void otherCodesStepSizesConvertToThisConvention() {
+        // Reference code: x + a·s + √(2a)·z. The same move here is x + (α/2)·s + √α·z with α = 2a.
+        double a = 0.03;
+        double alpha = org.score4j.api.LangevinStep.fromReferenceCodeStepLr(a);
+        INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(new double[][] {{1, 2}});
+        INDArray s = org.nd4j.linalg.factory.Nd4j.createFromArray(new double[][] {{-0.5, 4}});
+        INDArray z = org.nd4j.linalg.factory.Nd4j.createFromArray(new double[][] {{0.3, -1.2}});
+        INDArray there = x.add(s.mul(a)).add(z.mul(Math.sqrt(2 * a)));
+        INDArray here = x.dup();
+        org.score4j.api.LangevinStep.apply(here, s, alpha, z.dup());
+        assertThat(here.toDoubleMatrix()[0]).containsExactly(there.toDoubleMatrix()[0], offset(1e-12));
+        // score SDE's annealed-Langevin corrector steps a = 2(r·σ)² in that form.
+        assertThat(org.score4j.api.LangevinStep.fromSnr(0.16, 3)).isCloseTo(2 * 2 * Math.pow(0.16 * 3, 2), offset(1e-15));
+    }
+
+    @Test
     void mixesSlowlyBetweenDistantModes() {
         // NCSN Figure 3: with the exact data score, ε = 0.1 and 1000 steps from uniform [-8, 8]², the chains
         // keep roughly the initial half/half split instead of the true 1/5 in the small mode.
