@@ -15,9 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.score4j.api.spi.Fingerprint;
 import org.score4j.runner.UserError;
 import org.score4j.runner.cli.Workflow;
@@ -48,6 +51,19 @@ public final class StudyRunner {
     private record Model(Path dir, JsonNode train) {
     }
 
+    /** A task of the pool's queue: lower priority first, then in the order queued. */
+    private record Queued(Runnable task, int priority, long order) implements Runnable, Comparable<Queued> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Queued o) {
+            return priority != o.priority ? Integer.compare(priority, o.priority) : Long.compare(order, o.order);
+        }
+    }
+
     private final Catalog catalog;
     private final PrintStream console;
 
@@ -76,19 +92,24 @@ public final class StudyRunner {
                 cells.size(), reused, cells.size() - reused, groups.size(), groups.size() == 1 ? "" : "s", jobs);
         AtomicInteger done = new AtomicInteger(reused);
         long started = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(r, "study-cell");
-            t.setDaemon(true);
-            return t;
-        });
+        // Sampling a trained model goes ahead of training the next one, so finished cells come early and steadily.
+        AtomicLong order = new AtomicLong();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(jobs, jobs, 0, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "study-cell");
+                    t.setDaemon(true);
+                    return t;
+                });
+        Executor training = task -> pool.execute(new Queued(task, 1, order.getAndIncrement()));
+        Executor sampling = task -> pool.execute(new Queued(task, 0, order.getAndIncrement()));
         try {
             List<CompletableFuture<Void>> futures = new ArrayList<>();
             for (var group : groups.entrySet()) {
                 int first = group.getValue().get(0);
                 CompletableFuture<Model> model = CompletableFuture.supplyAsync(
-                        () -> train(runs.get(first), out.resolve("models").resolve(group.getKey())), pool);
+                        () -> train(runs.get(first), out.resolve("models").resolve(group.getKey())), training);
                 for (int i : group.getValue()) {
-                    futures.add(model.handleAsync((m, failure) -> sample(cells.get(i), runs.get(i), out, m, failure), pool)
+                    futures.add(model.handleAsync((m, failure) -> sample(cells.get(i), runs.get(i), out, m, failure), sampling)
                             .thenAccept(o -> {
                                 synchronized (outcomes) {
                                     outcomes.set(i, o);
