@@ -39,7 +39,7 @@ public final class StudyRunner {
     /** How a cell ended. */
     public enum Status { FINISHED, REUSED, FAILED }
 
-    /** A cell's result: its metrics (null if it failed) or its error. */
+    /** A cell's result: its metrics, or its error and what is known (its model's training figures, or null). */
     public record Outcome(Cell cell, Status status, JsonNode metrics, String error, double seconds) {
         public Outcome {
             Objects.requireNonNull(cell, "cell");
@@ -63,6 +63,8 @@ public final class StudyRunner {
             return priority != o.priority ? Integer.compare(priority, o.priority) : Long.compare(order, o.order);
         }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Catalog catalog;
     private final PrintStream console;
@@ -175,37 +177,40 @@ public final class StudyRunner {
     private Outcome sample(Cell cell, ResolvedRun run, Path out, Model model, Throwable trainingFailure) {
         long t0 = System.nanoTime();
         Path dir = out.resolve("cells").resolve(cell.id());
+        JsonNode known = null;
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("metrics.json"));
             Files.deleteIfExists(dir.resolve("error.txt"));
             if (trainingFailure != null) {
-                return failed(cell, dir, "training failed: " + message(trainingFailure), t0);
+                return failed(cell, dir, "training failed: " + message(trainingFailure), null, t0);
             }
+            Map<String, Object> inherited = new LinkedHashMap<>();
+            inherited.put("model", out.relativize(model.dir()).toString());
+            if (model.train() != null) {
+                inherited.put("train", model.train());
+            }
+            // A cell whose sampling fails still shows what its training gave.
+            known = JSON.valueToTree(inherited);
             try (PrintStream log = log(dir)) {
                 Workflow w = new Workflow(catalog, log, log);
                 Checkpoints.Loaded from = w.checkpoint(model.dir(), run);
-                Map<String, Object> inherited = new LinkedHashMap<>();
-                inherited.put("model", out.relativize(model.dir()).toString());
-                if (model.train() != null) {
-                    inherited.put("train", model.train());
-                }
                 w.execute("ablate", run, RunDirectory.create(dir, true), false, true, from, inherited);
             }
             return new Outcome(cell, Status.FINISHED, RunDirectory.readJson(dir.resolve("metrics.json")), null,
                     (System.nanoTime() - t0) / 1e9);
         } catch (IOException | RuntimeException e) {
-            return failed(cell, dir, message(e), t0);
+            return failed(cell, dir, message(e), known, t0);
         }
     }
 
-    private static Outcome failed(Cell cell, Path dir, String message, long t0) {
+    private static Outcome failed(Cell cell, Path dir, String message, JsonNode known, long t0) {
         try {
             Files.writeString(dir.resolve("error.txt"), message + "\n");
         } catch (IOException ignored) {
             // the table still reports it
         }
-        return new Outcome(cell, Status.FAILED, null, message, (System.nanoTime() - t0) / 1e9);
+        return new Outcome(cell, Status.FAILED, known, message, (System.nanoTime() - t0) / 1e9);
     }
 
     /** A user error's own message; anything else by its type too, since it is not the user's mistake. */
