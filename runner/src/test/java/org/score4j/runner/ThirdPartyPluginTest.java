@@ -33,7 +33,7 @@ class ThirdPartyPluginTest {
 
         var listing = Score4jProcess.run(dir, "plugins");
         assertThat(listing.exitCode()).as(listing.all()).isZero();
-        assertThat(listing.out()).contains("  predictor-corrector - reverse-diffusion predictor + Langevin corrector")
+        assertThat(listing.out()).contains("  predictor-corrector - predictor-corrector sampler of the VE SDE")
                 .contains("sampler.snr = 0.16").contains("  karras - σ levels").contains("schedule.rho = 7");
 
         Files.writeString(dir.resolve("study.conf"), """

@@ -28,7 +28,7 @@ public final class ExamplePlugin implements Score4jPlugin {
 
             @Override
             public String description() {
-                return "reverse-diffusion predictor + Langevin corrector of the VE SDE (Song et al. 2021)";
+                return "predictor-corrector sampler of the VE SDE (Song et al. 2021): ancestral or reverse-diffusion predictor, Langevin corrector";
             }
 
             @Override
