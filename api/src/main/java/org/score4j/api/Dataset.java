@@ -5,7 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.random.RandomSource;
 
-/** A source of training (and evaluation) examples. */
+/**
+ * A source of training (and evaluation) examples. Images are {@code [C, H, W]} examples with values in [0, 1]
+ * (see each data set for its scaling and dequantisation).
+ */
 public interface Dataset {
 
     /** Shape of one example, e.g. {@code [2]} for points in the plane. */
@@ -30,5 +33,40 @@ public interface Dataset {
     /** The exact distribution when the data is a Gaussian mixture: enables exact-score metrics. */
     default Optional<GaussianMixture> mixture() {
         return Optional.empty();
+    }
+
+    /**
+     * The number of classes when examples carry a class label (e.g. the digit an image shows), else 0.
+     *
+     * @since API 1.1
+     */
+    default int classes() {
+        return 0;
+    }
+
+    /**
+     * Draws examples as {@link #sample} does, with their labels in [0, classes()).
+     *
+     * @throws UnsupportedOperationException when {@link #classes()} is 0
+     * @since API 1.1
+     */
+    default Labelled sampleLabelled(int n, RandomSource rng) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no class labels");
+    }
+
+    /**
+     * Examples with their class labels.
+     *
+     * @param examples {@code [n, shape...]}, FLOAT
+     * @param labels   one label per example
+     */
+    record Labelled(INDArray examples, int[] labels) {
+        public Labelled {
+            java.util.Objects.requireNonNull(examples, "examples");
+            java.util.Objects.requireNonNull(labels, "labels");
+            if (labels.length != examples.size(0)) {
+                throw new IllegalArgumentException(labels.length + " labels for " + examples.size(0) + " examples");
+            }
+        }
     }
 }

@@ -27,15 +27,6 @@ public final class CsvPoints implements Dataset {
         this.fingerprint = fingerprint;
     }
 
-    /** A malformed CSV file: the message names the file and the line. */
-    public static final class MalformedFileException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MalformedFileException(String message) {
-            super(message);
-        }
-    }
-
     /** Reads {@code file}; throws with the file name and line number of the first problem. */
     public static CsvPoints read(Path file) throws MalformedFileException {
         Objects.requireNonNull(file, "file");

@@ -12,7 +12,10 @@ import org.score4j.api.spi.DatasetFactory;
 import org.score4j.api.spi.Score4jPlugin;
 import org.score4j.api.spi.Settings;
 
-/** Contributes the data sets {@code mixture}, {@code rings}, {@code swiss-roll}, {@code moons}, {@code checkerboard} and {@code csv}. */
+/**
+ * Contributes the data sets {@code mixture}, {@code rings}, {@code swiss-roll}, {@code moons}, {@code checkerboard},
+ * {@code csv}, and the image sets {@code digits}, {@code idx} and {@code image-folder}.
+ */
 public final class DatasetsPlugin implements Score4jPlugin {
 
     @Override
@@ -57,11 +60,80 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             double width = s.positive("width");
                             return s.build(() -> PointCloud.checkerboard(cells, width));
                         }),
+                factory("digits", "handwriting-like digits 0-9 drawn procedurally (embedded, nothing to download), "
+                        + "1×28×28, labelled", """
+                        # Images in the training pool, drawn once from pool-seed.
+                        count = 20000
+                        # Width and height in pixels.
+                        size = 28
+                        # Seed of the pool: not the run's seed, so every run trains on the same images.
+                        pool-seed = 0
+                        # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
+                        dequantize = true
+                        """, s -> {
+                            int count = s.integer("count", 10);
+                            int size = s.integer("size", 8);
+                            int seed = s.integer("pool-seed", 0);
+                            boolean dequantize = s.flag("dequantize");
+                            return s.build(() -> StrokeDigits.create(count, size, seed, dequantize));
+                        }),
+                factory("idx", "grey images in MNIST's IDX format (gzipped or not), e.g. MNIST or Fashion-MNIST, with "
+                        + "optional labels", """
+                        # The IDX image file, e.g. /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz.
+                        images = ""
+                        # The IDX label file ("" for none).
+                        labels = ""
+                        # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
+                        dequantize = true
+                        """, s -> {
+                            String images = optionalPath(s, "images");
+                            String labels = optionalPath(s, "labels");
+                            boolean dequantize = s.flag("dequantize");
+                            if (images.isBlank()) {
+                                s.problem("images", "set it to the IDX image file to train on");
+                            }
+                            ImageSet set = null;
+                            if (!images.isBlank()) {
+                                try {
+                                    set = IdxFiles.read(Path.of(images), labels.isBlank() ? null : Path.of(labels), dequantize);
+                                } catch (MalformedFileException e) {
+                                    s.problem("images", e.getMessage());
+                                }
+                            }
+                            ImageSet read = set;
+                            return s.build(() -> read);
+                        }),
+                factory("image-folder", "a folder of PNG or JPEG images of one size; sub-folders are classes", """
+                        # The folder (relative paths from the working directory).
+                        path = ""
+                        # 1: grey, 3: red, green and blue.
+                        channels = 1
+                        # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
+                        dequantize = true
+                        """, s -> {
+                            String path = optionalPath(s, "path");
+                            int channels = s.integer("channels", 1);
+                            s.require(channels == 1 || channels == 3, "channels", "expected 1 (grey) or 3 (RGB), got " + channels);
+                            boolean dequantize = s.flag("dequantize");
+                            if (path.isBlank()) {
+                                s.problem("path", "set it to the folder of images to train on");
+                            }
+                            ImageSet set = null;
+                            if (!path.isBlank()) {
+                                try {
+                                    set = ImageFolder.read(Path.of(path), channels, dequantize);
+                                } catch (MalformedFileException e) {
+                                    s.problem("path", e.getMessage());
+                                }
+                            }
+                            ImageSet read = set;
+                            return s.build(() -> read);
+                        }),
                 factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement", """
                         # The CSV file (relative paths from the working directory).
                         path = ""
                         """, s -> {
-                            String path = s.value("path") == null ? "" : String.valueOf(s.value("path").unwrapped());
+                            String path = optionalPath(s, "path");
                             if (path.isBlank()) {
                                 s.problem("path", "set it to the CSV file of points to train on");
                             }
@@ -69,13 +141,18 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             if (!path.isBlank()) {
                                 try {
                                     points = CsvPoints.read(Path.of(path));
-                                } catch (CsvPoints.MalformedFileException e) {
+                                } catch (MalformedFileException e) {
                                     s.problem("path", e.getMessage());
                                 }
                             }
                             CsvPoints read = points;
                             return s.build(() -> read);
                         }));
+    }
+
+    /** A file or folder key: "" when unset. */
+    private static String optionalPath(Settings s, String key) {
+        return s.value(key) == null ? "" : String.valueOf(s.value(key).unwrapped());
     }
 
     /** A point cloud defined by a scale and the Gaussian noise around its curve. */

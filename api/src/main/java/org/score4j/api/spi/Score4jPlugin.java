@@ -19,9 +19,9 @@ public interface Score4jPlugin {
     /**
      * The version of this API, {@code major.minor}. The minor version grows when something is added (a
      * plugin built for an older minor version still runs); the major version grows when something changes
-     * or is removed.
+     * or is removed. 1.1 added class labels to {@link org.score4j.api.Dataset}.
      */
-    String API_VERSION = "1.0";
+    String API_VERSION = "1.1";
 
     /**
      * The API version the plugin was compiled against: implement it as {@code return API_VERSION;}.

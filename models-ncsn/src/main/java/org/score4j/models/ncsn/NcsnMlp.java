@@ -45,6 +45,7 @@ public final class NcsnMlp implements ScoreModel {
 
     private final MultiLayerNetwork network;
     private final MlpArchitecture architecture;
+    private final long[] shape;
     private final int dimension;
     private final double dataScale;
     private final double clipNorm;
@@ -54,11 +55,12 @@ public final class NcsnMlp implements ScoreModel {
     private boolean averagedStale = true;
     private INDArray lastSigma;
 
-    private NcsnMlp(MultiLayerNetwork network, MlpArchitecture architecture, int dimension, double dataScale,
+    private NcsnMlp(MultiLayerNetwork network, MlpArchitecture architecture, long[] shape, double dataScale,
                     double clipNorm, double emaRate, INDArray average) {
         this.network = network;
         this.architecture = architecture;
-        this.dimension = dimension;
+        this.shape = shape.clone();
+        this.dimension = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         this.dataScale = dataScale;
         this.clipNorm = clipNorm;
         this.emaRate = emaRate;
@@ -70,11 +72,8 @@ public final class NcsnMlp implements ScoreModel {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(spec, "spec");
         long[] shape = spec.exampleShape();
-        if (shape.length != 1) {
-            throw new IllegalArgumentException("ncsn-mlp models vectors; the data has examples of shape "
-                    + java.util.Arrays.toString(shape) + " (use a convolutional model for images)");
-        }
-        int d = (int) shape[0];
+        // Images and other tensors are flattened: the MLP sees every example as one vector.
+        int d = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         ModelSpec.Optimizer opt = spec.optimizer();
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -91,12 +90,12 @@ public final class NcsnMlp implements ScoreModel {
         list.layer(new DenseLayer.Builder().nIn(architecture.hidden()).nOut(d).activation(Activation.IDENTITY).build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
-        return new NcsnMlp(net, architecture, d, spec.dataScale(), opt.clipNorm(), opt.emaRate(), null);
+        return new NcsnMlp(net, architecture, shape, spec.dataScale(), opt.clipNorm(), opt.emaRate(), null);
     }
 
     @Override
     public long[] exampleShape() {
-        return new long[] {dimension};
+        return shape.clone();
     }
 
     @Override
@@ -112,7 +111,7 @@ public final class NcsnMlp implements ScoreModel {
     @Override
     public INDArray score(INDArray x, INDArray sigma) {
         INDArray out = inference().output(features(x, sigma), false);
-        return toScore(out, sigma, x.dataType());
+        return toScore(out, sigma, x.dataType()).reshape('c', x.shape());
     }
 
     @Override
@@ -120,7 +119,7 @@ public final class NcsnMlp implements ScoreModel {
         network.setInput(features(x, sigma));
         java.util.List<INDArray> activations = network.feedForward(true, false);
         lastSigma = sigma.castTo(DataType.FLOAT);
-        return toScore(activations.get(activations.size() - 1), sigma, x.dataType());
+        return toScore(activations.get(activations.size() - 1), sigma, x.dataType()).reshape('c', x.shape());
     }
 
     @Override
@@ -171,7 +170,7 @@ public final class NcsnMlp implements ScoreModel {
         if (lastSigma == null) {
             throw new IllegalStateException("a gradient needs a forwardForTraining first");
         }
-        INDArray epsilon = scoreGradient.castTo(DataType.FLOAT);
+        INDArray epsilon = Tensors.rows(scoreGradient.castTo(DataType.FLOAT));
         if (architecture.outputScaling()) {
             epsilon = Tensors.divideRows(epsilon, lastSigma);
         }
@@ -186,6 +185,8 @@ public final class NcsnMlp implements ScoreModel {
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
         p.setProperty("dimension", Integer.toString(dimension));
+        p.setProperty("shape", java.util.Arrays.stream(shape).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
         p.setProperty("data-scale", Double.toString(dataScale));
         p.setProperty("clip-norm", Double.toString(clipNorm));
         p.setProperty("ema-rate", Double.toString(emaRate));
@@ -243,7 +244,9 @@ public final class NcsnMlp implements ScoreModel {
                             + " parameters");
                 }
             }
-            return new NcsnMlp(network, MlpArchitecture.read(p), Integer.parseInt(p.getProperty("dimension")),
+            long[] shape = java.util.Arrays.stream(p.getProperty("shape", p.getProperty("dimension")).split(","))
+                    .mapToLong(Long::parseLong).toArray();
+            return new NcsnMlp(network, MlpArchitecture.read(p), shape,
                     Double.parseDouble(p.getProperty("data-scale")), Double.parseDouble(p.getProperty("clip-norm")), rate,
                     average);
         } catch (RuntimeException e) {
@@ -262,10 +265,12 @@ public final class NcsnMlp implements ScoreModel {
     }
 
     private INDArray features(INDArray x, INDArray sigma) {
-        if (x.rank() != 2 || x.size(1) != dimension || sigma.length() != x.size(0)) {
-            throw new IllegalArgumentException("ncsn-mlp expects x of shape [N, " + dimension + "] and σ of shape [N], got "
-                    + java.util.Arrays.toString(x.shape()) + " and " + java.util.Arrays.toString(sigma.shape()));
+        if (x.rank() != shape.length + 1 || x.length() != x.size(0) * dimension || sigma.length() != x.size(0)) {
+            throw new IllegalArgumentException("ncsn-mlp expects x of shape [N, " + java.util.Arrays.toString(shape)
+                    .replaceAll("[\\[\\]]", "") + "] and σ of shape [N], got " + java.util.Arrays.toString(x.shape())
+                    + " and " + java.util.Arrays.toString(sigma.shape()));
         }
+        x = Tensors.rows(x);
         INDArray s = sigma.castTo(DataType.FLOAT).reshape(x.size(0), 1);
         INDArray xin = x.castTo(DataType.FLOAT);
         if (architecture.inputScaling()) {

@@ -29,7 +29,7 @@ public final class NcsnPlugin implements Score4jPlugin {
 
             @Override
             public String description() {
-                return "noise-conditional MLP for vectors (σ features, input and 1/σ output scaling)";
+                return "noise-conditional MLP (σ features, input and 1/σ output scaling); images are flattened to vectors";
             }
 
             @Override

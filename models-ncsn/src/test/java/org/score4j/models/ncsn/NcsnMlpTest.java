@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -121,12 +122,31 @@ class NcsnMlpTest {
     }
 
     @Test
-    void rejectsForeignBytesAndImageShapes() {
+    void rejectsForeignBytes() {
         assertThatThrownBy(() -> NcsnMlp.load(new ByteArrayInputStream("hello".getBytes())))
                 .isInstanceOf(IOException.class).hasMessageContaining("not an ncsn-mlp model");
-        assertThatThrownBy(() -> NcsnMlp.create(SMALL, new ModelSpec(new long[] {1, 28, 28}, 1,
-                new ModelSpec.Optimizer(1e-3, 0.9, 0.999, 0), 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("models vectors");
+    }
+
+    @Test
+    void imagesAreFlattenedAndKeepTheirShapeThroughScoresGradientsAndSaving() throws IOException {
+        NcsnMlp model = NcsnMlp.create(SMALL, new ModelSpec(new long[] {1, 4, 3}, 1,
+                new ModelSpec.Optimizer(1e-3, 0.9, 0.999, 0), 1));
+        assertThat(model.exampleShape()).containsExactly(1, 4, 3);
+        INDArray x = new SeededRandom(4).normal(5, 1, 4, 3);
+        INDArray sigma = Nd4j.valueArrayOf(5, 0.7f);
+        INDArray score = model.score(x, sigma);
+        assertThat(score.shape()).containsExactly(5, 1, 4, 3);
+        // The same network on the flattened vectors: pixel k of the image is coordinate k of the vector.
+        INDArray out = model.forwardForTraining(x, sigma);
+        assertThat(out.shape()).containsExactly(5, 1, 4, 3);
+        assertThat(model.applyGradient(out, 5)).isPositive();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        model.save(bytes);
+        NcsnMlp copy = NcsnMlp.load(new ByteArrayInputStream(bytes.toByteArray()));
+        assertThat(copy.exampleShape()).containsExactly(1, 4, 3);
+        assertThat(copy.score(x, sigma).data().asDouble()).containsExactly(model.score(x, sigma).data().asDouble());
+        assertThatThrownBy(() -> model.score(new SeededRandom(4).normal(5, 12), sigma))
+                .hasMessageContaining("ncsn-mlp expects x of shape [N, 1, 4, 3]");
     }
 
     @Test

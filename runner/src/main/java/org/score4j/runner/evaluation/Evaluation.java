@@ -108,6 +108,20 @@ public final class Evaluation {
             byDensity.put("levels", binned);
             m.put("score_error_by_density", byDensity);
         });
+        if (e.plots() && run.data().exampleShape().length == 3) {
+            try {
+                if (samples != null) {
+                    Plots.imageGrid(out.resolve("samples.png"), head(samples, 64), 8, 2);
+                }
+                Plots.imageGrid(out.resolve("data.png"), run.data().sample(64,
+                        new SeededRandom(Seeds.derive(run.seed(), "data-grid"))), 8, 2);
+                if (training != null) {
+                    Plots.lossCurve(out.resolve("loss.png"), training.curve());
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot draw the plots in " + out.path(), ex);
+            }
+        }
         if (e.plots() && run.data().exampleShape().length == 1 && run.data().exampleShape()[0] == 2) {
             try {
                 if (samples != null) {
@@ -124,6 +138,10 @@ public final class Evaluation {
             }
         }
         return m;
+    }
+
+    private static INDArray head(INDArray batch, int n) {
+        return batch.size(0) <= n ? batch : batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n));
     }
 
     static double round(double v) {

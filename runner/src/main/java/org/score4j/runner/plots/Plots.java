@@ -63,6 +63,52 @@ public final class Plots {
     }
 
     /**
+     * Images {@code [n, C, H, W]} with values in [0, 1] (clipped) as a grid of {@code columns} columns, each pixel
+     * drawn as a {@code zoom}×{@code zoom} block: grey for one channel, colour for three.
+     */
+    public static void imageGrid(Path file, INDArray images, int columns, int zoom) throws IOException {
+        long[] shape = images.shape();
+        int n = (int) shape[0];
+        int c = (int) shape[1];
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        int cols = Math.max(1, Math.min(columns, n));
+        int rows = (n + cols - 1) / cols;
+        int gap = 2;
+        BufferedImage img = new BufferedImage(cols * (w * zoom + gap) + gap, rows * (h * zoom + gap) + gap,
+                BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(new Color(90, 90, 90));
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.dispose();
+        float[] v = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        int plane = h * w;
+        for (int i = 0; i < n; i++) {
+            int x0 = gap + (i % cols) * (w * zoom + gap);
+            int y0 = gap + (i / cols) * (h * zoom + gap);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int base = i * c * plane + y * w + x;
+                    int r = level(v[base]);
+                    int gr = c == 3 ? level(v[base + plane]) : r;
+                    int b = c == 3 ? level(v[base + 2 * plane]) : r;
+                    int rgb = (r << 16) | (gr << 8) | b;
+                    for (int dy = 0; dy < zoom; dy++) {
+                        for (int dx = 0; dx < zoom; dx++) {
+                            img.setRGB(x0 + x * zoom + dx, y0 + y * zoom + dy, rgb);
+                        }
+                    }
+                }
+            }
+        }
+        Chart.save(img, file);
+    }
+
+    private static int level(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
+    /**
      * The learned score (red arrows) at the largest, a middle and the smallest level, with the exact
      * score (grey) when known. Arrow lengths are normalised per panel.
      */

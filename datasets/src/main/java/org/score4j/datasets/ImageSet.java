@@ -1,0 +1,122 @@
+package org.score4j.datasets;
+
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.Dataset;
+import org.score4j.api.random.RandomSource;
+
+/**
+ * A finite set of 8-bit images, {@code [C, H, W]}, drawn with replacement. A pixel value p ∈ {0, …, 255} becomes
+ * (p + u)/256 with u uniform on [0, 1) drawn afresh for every pixel of every draw (uniform dequantisation, so
+ * the data has a density on [0, 1]); without dequantisation it is p/255.
+ */
+public final class ImageSet implements Dataset {
+    private final byte[][] images;
+    private final int[] labels;
+    private final int classes;
+    private final long[] shape;
+    private final boolean dequantize;
+    private final String fingerprint;
+
+    /**
+     * @param images      one array of C·H·W pixels (channel-major) per image
+     * @param labels      one label per image, or null
+     * @param fingerprint a hash of the content and the settings
+     */
+    public ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
+                    String fingerprint) {
+        this.images = Objects.requireNonNull(images, "images");
+        if (images.length == 0) {
+            throw new IllegalArgumentException("an image set needs at least one image");
+        }
+        if (labels != null && labels.length != images.length) {
+            throw new IllegalArgumentException(labels.length + " labels for " + images.length + " images");
+        }
+        this.labels = labels;
+        int max = -1;
+        if (labels != null) {
+            for (int l : labels) {
+                max = Math.max(max, l);
+            }
+        }
+        this.classes = max + 1;
+        this.shape = new long[] {channels, height, width};
+        this.dequantize = dequantize;
+        this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+
+    /** The number of images. */
+    public int size() {
+        return images.length;
+    }
+
+    /** Image i as values in [0, 1] (p/255), {@code [C, H, W]}: for nearest-neighbour checks and grids. */
+    public float[] pixels(int i) {
+        byte[] b = images[i];
+        float[] out = new float[b.length];
+        for (int k = 0; k < b.length; k++) {
+            out[k] = (b[k] & 0xff) / 255f;
+        }
+        return out;
+    }
+
+    /** The label of image i, or -1 when the set has none. */
+    public int label(int i) {
+        return labels == null ? -1 : labels[i];
+    }
+
+    @Override
+    public long[] exampleShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public INDArray sample(int n, RandomSource rng) {
+        return draw(n, rng, rng.integers(n, images.length));
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public Labelled sampleLabelled(int n, RandomSource rng) {
+        if (labels == null) {
+            return Dataset.super.sampleLabelled(n, rng);
+        }
+        int[] index = rng.integers(n, images.length);
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = labels[index[i]];
+        }
+        return new Labelled(draw(n, rng, index), l);
+    }
+
+    private INDArray draw(int n, RandomSource rng, int[] index) {
+        int d = images[0].length;
+        float[] out = new float[n * d];
+        float[] u = dequantize ? rng.uniform(0, 1, n, d).data().asFloat() : null;
+        for (int i = 0; i < n; i++) {
+            byte[] img = images[index[i]];
+            for (int k = 0; k < d; k++) {
+                int p = img[k] & 0xff;
+                out[i * d + k] = dequantize ? (p + u[i * d + k]) / 256f : p / 255f;
+            }
+        }
+        long[] full = new long[] {n, shape[0], shape[1], shape[2]};
+        return Nd4j.create(out, full, 'c');
+    }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public String toString() {
+        return images.length + " images " + shape[0] + "×" + shape[1] + "×" + shape[2]
+                + (labels == null ? "" : " in " + classes + " classes");
+    }
+}
