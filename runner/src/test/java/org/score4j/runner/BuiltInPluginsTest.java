@@ -22,8 +22,14 @@ class BuiltInPluginsTest {
         List<Score4jPlugin> plugins = ServiceLoader.load(Score4jPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
         assertThat(plugins).extracting(p -> p.getClass().getSimpleName()).contains("DatasetsPlugin", "NcsnPlugin",
                 "DsmPlugin", "SsmPlugin", "SchedulesPlugin", "LangevinPlugin", "AnnealedPlugin");
-        // The csv data set needs its file; everything else builds from its defaults.
-        plugins.forEach(p -> PluginContract.assertWellFormed(p, java.util.Map.of("csv", "path = \"" + csv + "\"")));
+        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 2 * 9).putInt(0x00000803).putInt(2).putInt(3).putInt(3);
+        java.nio.file.Path images = java.nio.file.Files.write(dir.resolve("images.idx"), idx.array());
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(dir.resolve("pictures"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(3, 3, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                "png", folder.resolve("a.png").toFile());
+        // The file-based data sets need their files; everything else builds from its defaults.
+        plugins.forEach(p -> PluginContract.assertWellFormed(p, java.util.Map.of("csv", "path = \"" + csv + "\"",
+                "idx", "images = \"" + images + "\"", "image-folder", "path = \"" + folder + "\"")));
     }
 
     @Test
