@@ -1,9 +1,6 @@
 package org.score4j.datasets;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +27,7 @@ public final class CsvPoints implements Dataset {
     /** Reads {@code file}; throws with the file name and line number of the first problem. */
     public static CsvPoints read(Path file) throws MalformedFileException {
         Objects.requireNonNull(file, "file");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new MalformedFileException("file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new MalformedFileException("file " + file + " cannot be read: " + e.getMessage());
-        }
+        byte[] bytes = MalformedFileException.readAll(file);
         String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1);
         List<float[]> rows = new ArrayList<>();
         int columns = -1;

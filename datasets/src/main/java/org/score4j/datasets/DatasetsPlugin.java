@@ -86,22 +86,10 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
                         dequantize = true
                         """, s -> {
-                            String images = optionalPath(s, "images");
                             String labels = optionalPath(s, "labels");
                             boolean dequantize = s.flag("dequantize");
-                            if (images.isBlank()) {
-                                s.problem("images", "set it to the IDX image file to train on");
-                            }
-                            ImageSet set = null;
-                            if (!images.isBlank()) {
-                                try {
-                                    set = IdxFiles.read(Path.of(images), labels.isBlank() ? null : Path.of(labels), dequantize);
-                                } catch (MalformedFileException e) {
-                                    s.problem("images", e.getMessage());
-                                }
-                            }
-                            ImageSet read = set;
-                            return s.build(() -> read);
+                            return fromFile(s, "images", "the IDX image file",
+                                    f -> IdxFiles.read(f, labels.isBlank() ? null : Path.of(labels), dequantize));
                         }),
                 factory("image-folder", "a folder of PNG or JPEG images of one size; sub-folders are classes", """
                         # The folder (relative paths from the working directory).
@@ -111,43 +99,40 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
                         dequantize = true
                         """, s -> {
-                            String path = optionalPath(s, "path");
                             int channels = s.integer("channels", 1);
                             s.require(channels == 1 || channels == 3, "channels", "expected 1 (grey) or 3 (RGB), got " + channels);
                             boolean dequantize = s.flag("dequantize");
-                            if (path.isBlank()) {
-                                s.problem("path", "set it to the folder of images to train on");
-                            }
-                            ImageSet set = null;
-                            if (!path.isBlank()) {
-                                try {
-                                    set = ImageFolder.read(Path.of(path), channels, dequantize);
-                                } catch (MalformedFileException e) {
-                                    s.problem("path", e.getMessage());
-                                }
-                            }
-                            ImageSet read = set;
-                            return s.build(() -> read);
+                            return fromFile(s, "path", "the folder of images", f -> ImageFolder.read(f, channels, dequantize));
                         }),
                 factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement", """
                         # The CSV file (relative paths from the working directory).
                         path = ""
                         """, s -> {
-                            String path = optionalPath(s, "path");
-                            if (path.isBlank()) {
-                                s.problem("path", "set it to the CSV file of points to train on");
-                            }
-                            CsvPoints points = null;
-                            if (!path.isBlank()) {
-                                try {
-                                    points = CsvPoints.read(Path.of(path));
-                                } catch (MalformedFileException e) {
-                                    s.problem("path", e.getMessage());
-                                }
-                            }
-                            CsvPoints read = points;
-                            return s.build(() -> read);
+                            return fromFile(s, "path", "the CSV file of points", CsvPoints::read);
                         }));
+    }
+
+    /** Reads a data set from a file or folder; a problem of the file is reported at {@code key}. */
+    @FunctionalInterface
+    private interface FileReader {
+        Dataset read(Path file) throws MalformedFileException;
+    }
+
+    /** The data set read from the file named by {@code key}, which must be set ({@code what} it is names it). */
+    private static Dataset fromFile(Settings s, String key, String what, FileReader reader) {
+        String path = optionalPath(s, key);
+        Dataset read = null;
+        if (path.isBlank()) {
+            s.problem(key, "set it to " + what + " to train on");
+        } else {
+            try {
+                read = reader.read(Path.of(path));
+            } catch (MalformedFileException e) {
+                s.problem(key, e.getMessage());
+            }
+        }
+        Dataset data = read;
+        return s.build(() -> data);
     }
 
     /** A file or folder key: "" when unset. */

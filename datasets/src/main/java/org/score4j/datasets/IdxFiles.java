@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.score4j.api.spi.Fingerprint;
@@ -90,14 +88,7 @@ public final class IdxFiles {
 
     /** The file's bytes, gunzipped when they start with the gzip magic number. */
     private static byte[] content(Path file) throws MalformedFileException {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new MalformedFileException("file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new MalformedFileException("file " + file + " cannot be read: " + e.getMessage());
-        }
+        byte[] raw = MalformedFileException.readAll(file);
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
             try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(raw))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);

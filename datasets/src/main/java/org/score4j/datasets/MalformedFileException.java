@@ -7,4 +7,15 @@ public final class MalformedFileException extends Exception {
     MalformedFileException(String message) {
         super(message);
     }
+
+    /** The bytes of a data file, or this exception saying that it does not exist or cannot be read. */
+    static byte[] readAll(java.nio.file.Path file) throws MalformedFileException {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MalformedFileException("file " + file + " does not exist");
+        } catch (java.io.IOException e) {
+            throw new MalformedFileException("file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
 }
