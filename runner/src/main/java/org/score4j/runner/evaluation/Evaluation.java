@@ -108,28 +108,25 @@ public final class Evaluation {
             byDensity.put("levels", binned);
             m.put("score_error_by_density", byDensity);
         });
-        if (e.plots() && run.data().exampleShape().length == 3) {
+        long[] shape = run.data().exampleShape();
+        boolean images = shape.length == 3;
+        boolean plane = shape.length == 1 && shape[0] == 2;
+        if (e.plots() && (images || plane)) {
             try {
-                if (samples != null) {
-                    Plots.imageGrid(out.resolve("samples.png"), head(samples, 64), 8, 2);
+                if (images) {
+                    if (samples != null) {
+                        Plots.imageGrid(out.resolve("samples.png"), head(samples, 64), 8, 2);
+                    }
+                    Plots.imageGrid(out.resolve("data.png"), run.data().sample(64,
+                            new SeededRandom(Seeds.derive(run.seed(), "data-grid"))), 8, 2);
+                } else {
+                    if (samples != null) {
+                        Plots.scatter(out.resolve("samples.png"), "samples (" + run.names().get(ComponentKind.SAMPLER)
+                                + ") over the data density", SampleMetrics.points(samples), reference);
+                    }
+                    Plots.scoreField(out.resolve("score-field.png"), score, mixture.map(GaussianMixture::exactScore),
+                            run.schedule(), reference);
                 }
-                Plots.imageGrid(out.resolve("data.png"), run.data().sample(64,
-                        new SeededRandom(Seeds.derive(run.seed(), "data-grid"))), 8, 2);
-                if (training != null) {
-                    Plots.lossCurve(out.resolve("loss.png"), training.curve());
-                }
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot draw the plots in " + out.path(), ex);
-            }
-        }
-        if (e.plots() && run.data().exampleShape().length == 1 && run.data().exampleShape()[0] == 2) {
-            try {
-                if (samples != null) {
-                    Plots.scatter(out.resolve("samples.png"), "samples (" + run.names().get(ComponentKind.SAMPLER)
-                            + ") over the data density", SampleMetrics.points(samples), reference);
-                }
-                Plots.scoreField(out.resolve("score-field.png"), score, mixture.map(GaussianMixture::exactScore),
-                        run.schedule(), reference);
                 if (training != null) {
                     Plots.lossCurve(out.resolve("loss.png"), training.curve());
                 }
