@@ -93,7 +93,7 @@ public final class ExamplePlugin implements Score4jPlugin {
                 double rho = s.positive("rho");
                 s.require(levels == 1 ? max >= min : max > min, "sigma-max",
                         "must be greater than sigma-min (" + min + "), got " + max);
-                return s.build(() -> new KarrasSchedule(max, min, levels, rho));
+                return s.build(() -> KarrasSchedule.of(max, min, levels, rho));
             }
         });
     }

@@ -67,7 +67,7 @@ class ExamplePluginTest {
     void aChainDoesNotDependOnItsBatch() {
         var sampler = new PredictorCorrectorSampler(PredictorCorrectorSampler.Predictor.ANCESTRAL, 0.16, 2, true);
         var score = GaussianMixture.ncsnReference().exactScore();
-        NoiseSchedule levels = new KarrasSchedule(20, 1, 8, 7);
+        NoiseSchedule levels = KarrasSchedule.of(20, 1, 8, 7);
         ChainRandom all = new ChainRandom(11, 0, 6);
         INDArray together = sampler.sample(score, levels, all.uniform(-8, 8, 6, 2), all, ProgressListener.NONE);
         ChainRandom tail = new ChainRandom(11, 4, 2);

@@ -33,6 +33,9 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (options.out != null || options.force) {
+            throw new UserError("suggest-schedule only prints; it takes no -o/--out or --force");
+        }
         Workflow w = new Workflow(options.plugins, System.out, System.err);
         ResolvedRun run = w.resolve(ConfigSources.user(options.config, options.overrides));
         double min = sigmaMin != null ? sigmaMin : run.schedule().smallest();
