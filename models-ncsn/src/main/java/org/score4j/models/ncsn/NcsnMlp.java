@@ -26,7 +26,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.score4j.api.NonFiniteException;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.Tensors;
@@ -139,7 +138,7 @@ public final class NcsnMlp implements ScoreModel {
         network.params().subi(flat);
         network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
         if (average != null) {
-            double r = Math.min(emaRate, (1.0 + iteration + 1) / (10.0 + iteration + 1));
+            double r = SigmaFeatures.averagingRate(emaRate, iteration + 1);
             average.muli(r).addi(network.params().mul(1 - r));
             averagedStale = true;
         }
@@ -271,23 +270,11 @@ public final class NcsnMlp implements ScoreModel {
                     + " and " + java.util.Arrays.toString(sigma.shape()));
         }
         x = Tensors.rows(x);
-        INDArray s = sigma.castTo(DataType.FLOAT).reshape(x.size(0), 1);
         INDArray xin = x.castTo(DataType.FLOAT);
         if (architecture.inputScaling()) {
-            INDArray scale = Transforms.sqrt(s.mul(s).addi(dataScale * dataScale));
-            xin = xin.divColumnVector(scale);
+            xin = xin.divColumnVector(SigmaFeatures.inputScale(sigma, dataScale));
         }
-        INDArray c = Transforms.log(s.div(dataScale)).divi(4);
-        int k = architecture.embedding() / 2;
-        INDArray[] parts = new INDArray[2 + 2 * k];
-        parts[0] = xin;
-        parts[1] = c;
-        for (int j = 1; j <= k; j++) {
-            INDArray angle = c.mul(Math.PI * j);
-            parts[2 * j] = Transforms.sin(angle);
-            parts[2 * j + 1] = Transforms.cos(angle);
-        }
-        return Nd4j.hstack(parts);
+        return Nd4j.hstack(xin, SigmaFeatures.of(sigma, dataScale, architecture.embedding()));
     }
 
     private INDArray toScore(INDArray out, INDArray sigma, DataType type) {

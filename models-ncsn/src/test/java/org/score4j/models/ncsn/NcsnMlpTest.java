@@ -26,22 +26,10 @@ class NcsnMlpTest {
     void externalErrorGradientMatchesFiniteDifferencesOfTheLoss() {
         NcsnMlp model = NcsnMlp.create(SMALL, spec(3, 0));
         INDArray data = new SeededRandom(1).normal(8, 3);
-        Objective.Batch batch = new MeanSquaredToTarget().prepare(data, LEVELS, new SeededRandom(2));
+        Objective.Batch batch = new DenoisingTarget().prepare(data, LEVELS, new SeededRandom(2));
         INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
         INDArray analytic = model.meanParameterGradient(batch.loss(scores).scoreGradient(), 8);
-        INDArray params = model.parametersView();
-        double h = 1e-2;
-        for (long j = 0; j < params.length(); j += 37) {
-            double original = params.getDouble(j);
-            params.putScalar(j, original + h);
-            double up = batch.loss(model.score(batch.inputs(), batch.sigmas())).mean();
-            params.putScalar(j, original - h);
-            double down = batch.loss(model.score(batch.inputs(), batch.sigmas())).mean();
-            params.putScalar(j, original);
-            double numeric = (up - down) / (2 * h);
-            assertThat(analytic.getDouble(j)).as("∂loss/∂θ[%d]", j)
-                    .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 0.03 * Math.abs(numeric)));
-        }
+        FiniteDifferences.assertGradientMatches(model, batch, model::parametersView, analytic, 37, 1e-2);
     }
 
     @Test
@@ -49,7 +37,7 @@ class NcsnMlpTest {
         NcsnMlp model = NcsnMlp.create(SMALL, spec(2, 3));
         GaussianMixture g = GaussianMixture.isotropic(new double[] {1}, new double[][] {{2, -1}}, new double[] {1});
         SeededRandom rng = new SeededRandom(4);
-        Objective objective = new MeanSquaredToTarget();
+        Objective objective = new DenoisingTarget();
         double first = 0;
         double last = 0;
         for (int step = 0; step < 300; step++) {
@@ -74,7 +62,7 @@ class NcsnMlpTest {
     void saveAndLoadGiveIdenticalScoresAndContinueIdentically() throws IOException {
         NcsnMlp model = NcsnMlp.create(SMALL, spec(2, 5));
         SeededRandom rng = new SeededRandom(6);
-        Objective objective = new MeanSquaredToTarget();
+        Objective objective = new DenoisingTarget();
         INDArray data = rng.normal(32, 2);
         step(model, objective.prepare(data, LEVELS, new SeededRandom(7)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -94,7 +82,7 @@ class NcsnMlpTest {
         ModelSpec averaged = new ModelSpec(new long[] {2}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 5);
         NcsnMlp raw = NcsnMlp.create(SMALL, plain);
         NcsnMlp ema = NcsnMlp.create(SMALL, averaged);
-        Objective objective = new MeanSquaredToTarget();
+        Objective objective = new DenoisingTarget();
         INDArray data = new SeededRandom(6).normal(32, 2);
         INDArray start = ema.parameters();
         INDArray expected = start.dup();
@@ -165,43 +153,5 @@ class NcsnMlpTest {
 
     private static ModelSpec spec(int d, long seed) {
         return new ModelSpec(new long[] {d}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0), seed);
-    }
-
-    /** DSM at a level drawn per example, with λ = σ², written out here so the model test needs no plugin. */
-    private static final class MeanSquaredToTarget implements Objective {
-        @Override
-        public Batch prepare(INDArray data, NoiseSchedule schedule, org.score4j.api.random.RandomSource rng) {
-            int n = (int) data.size(0);
-            int[] levels = rng.integers(n, schedule.size());
-            double[] sig = new double[n];
-            for (int i = 0; i < n; i++) {
-                sig[i] = schedule.sigma(levels[i]);
-            }
-            INDArray sigmas = org.nd4j.linalg.factory.Nd4j.createFromArray(sig).castTo(DataType.FLOAT);
-            INDArray z = rng.normal(data.shape());
-            INDArray inputs = data.add(org.score4j.api.Tensors.scaleRows(z, sigmas));
-            return new Batch() {
-                public INDArray inputs() {
-                    return inputs;
-                }
-
-                public INDArray sigmas() {
-                    return sigmas;
-                }
-
-                public int[] levels() {
-                    return levels;
-                }
-
-                public org.score4j.api.Loss loss(INDArray scores) {
-                    // ½‖σ s + z‖² per example
-                    INDArray r = org.score4j.api.Tensors.scaleRows(scores.castTo(DataType.DOUBLE), sigmas.castTo(DataType.DOUBLE))
-                            .addi(z.castTo(DataType.DOUBLE));
-                    INDArray per = org.score4j.api.Tensors.rowSquaredNorms(r).muli(0.5);
-                    return new org.score4j.api.Loss(per.meanNumber().doubleValue(), per,
-                            org.score4j.api.Tensors.scaleRows(r, sigmas.castTo(DataType.DOUBLE)));
-                }
-            };
-        }
     }
 }
