@@ -55,6 +55,16 @@ public interface Dataset {
     }
 
     /**
+     * Examples of the same kind kept out of training (e.g. a test split), for held-out metrics: denoising loss,
+     * nearest-neighbour distances, classifier features. Empty when the data set has none.
+     *
+     * @since API 1.2
+     */
+    default Optional<Dataset> heldOut() {
+        return Optional.empty();
+    }
+
+    /**
      * Examples with their class labels.
      *
      * @param examples {@code [n, shape...]}, FLOAT

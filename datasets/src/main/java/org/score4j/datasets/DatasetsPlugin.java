@@ -68,14 +68,17 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         size = 28
                         # Seed of the pool: not the run's seed, so every run trains on the same images.
                         pool-seed = 0
+                        # Images drawn apart from the pool and never trained on, for held-out metrics (0: none).
+                        held-out = 2000
                         # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
                         dequantize = true
                         """, s -> {
                             int count = s.integer("count", 10);
                             int size = s.integer("size", 8);
                             int seed = s.integer("pool-seed", 0);
+                            int heldOut = s.integer("held-out", 0);
                             boolean dequantize = s.flag("dequantize");
-                            return s.build(() -> StrokeDigits.create(count, size, seed, dequantize));
+                            return s.build(() -> StrokeDigits.create(count, size, seed, dequantize, heldOut));
                         }),
                 factory("idx", "grey images in MNIST's IDX format (gzipped or not), e.g. MNIST or Fashion-MNIST, with "
                         + "optional labels", """
@@ -83,13 +86,35 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         images = ""
                         # The IDX label file ("" for none).
                         labels = ""
+                        # Held-out IDX images never trained on, e.g. the t10k file ("" for none).
+                        held-out-images = ""
+                        # Their IDX label file ("" for none).
+                        held-out-labels = ""
                         # Uniform dequantisation: pixel p becomes (p + u)/256 with u ~ U[0, 1) per draw; false: p/255.
                         dequantize = true
                         """, s -> {
                             String labels = optionalPath(s, "labels");
+                            String heldOut = optionalPath(s, "held-out-images");
+                            String heldOutLabels = optionalPath(s, "held-out-labels");
                             boolean dequantize = s.flag("dequantize");
-                            return fromFile(s, "images", "the IDX image file",
-                                    f -> IdxFiles.read(f, labels.isBlank() ? null : Path.of(labels), dequantize));
+                            ImageSet test = null;
+                            if (!heldOut.isBlank()) {
+                                try {
+                                    test = IdxFiles.read(Path.of(heldOut),
+                                            heldOutLabels.isBlank() ? null : Path.of(heldOutLabels), dequantize);
+                                } catch (MalformedFileException e) {
+                                    s.problem("held-out-images", e.getMessage());
+                                }
+                            }
+                            ImageSet held = test;
+                            return fromFile(s, "images", "the IDX image file", f -> {
+                                ImageSet train = IdxFiles.read(f, labels.isBlank() ? null : Path.of(labels), dequantize);
+                                try {
+                                    return held == null ? train : train.withHeldOut(held);
+                                } catch (IllegalArgumentException e) {
+                                    throw new MalformedFileException(heldOut + " does not match " + f + ": " + e.getMessage());
+                                }
+                            });
                         }),
                 factory("image-folder", "a folder of PNG or JPEG images of one size; sub-folders are classes", """
                         # The folder (relative paths from the working directory).

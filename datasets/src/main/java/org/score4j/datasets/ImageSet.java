@@ -18,6 +18,7 @@ public final class ImageSet implements Dataset {
     private final long[] shape;
     private final boolean dequantize;
     private final String fingerprint;
+    private final ImageSet heldOut;
 
     /**
      * @param images      one array of C·H·W pixels (channel-major) per image
@@ -26,6 +27,11 @@ public final class ImageSet implements Dataset {
      */
     public ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
                     String fingerprint) {
+        this(images, labels, channels, height, width, dequantize, fingerprint, null);
+    }
+
+    private ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
+                     String fingerprint, ImageSet heldOut) {
         this.images = Objects.requireNonNull(images, "images");
         if (images.length == 0) {
             throw new IllegalArgumentException("an image set needs at least one image");
@@ -44,6 +50,26 @@ public final class ImageSet implements Dataset {
         this.shape = new long[] {channels, height, width};
         this.dequantize = dequantize;
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+        this.heldOut = heldOut;
+    }
+
+    /**
+     * This set with {@code heldOut} as its held-out examples, which must have the same shape; the fingerprint
+     * covers both.
+     */
+    public ImageSet withHeldOut(ImageSet heldOut) {
+        Objects.requireNonNull(heldOut, "heldOut");
+        if (!java.util.Arrays.equals(heldOut.shape, shape)) {
+            throw new IllegalArgumentException("the held-out images are " + java.util.Arrays.toString(heldOut.shape)
+                    + " but the training images " + java.util.Arrays.toString(shape));
+        }
+        return new ImageSet(images, labels, (int) shape[0], (int) shape[1], (int) shape[2], dequantize,
+                org.score4j.api.spi.Fingerprint.sha256(fingerprint + " held-out " + heldOut.fingerprint), heldOut);
+    }
+
+    @Override
+    public java.util.Optional<Dataset> heldOut() {
+        return java.util.Optional.ofNullable(heldOut);
     }
 
     /** The number of images. */

@@ -40,6 +40,17 @@ public final class StrokeDigits {
     private StrokeDigits() {
     }
 
+    /**
+     * {@code count} digits of {@code size}×{@code size} pixels, labelled 0–9, drawn from {@code poolSeed}, with
+     * {@code heldOut} more drawn from a stream of their own as the held-out set (none if 0).
+     */
+    public static ImageSet create(int count, int size, long poolSeed, boolean dequantize, int heldOut) {
+        ImageSet pool = create(count, size, poolSeed, dequantize);
+        return heldOut == 0 ? pool : pool.withHeldOut(create(heldOut, size, poolSeed ^ HELD_OUT_STREAM, dequantize));
+    }
+
+    private static final long HELD_OUT_STREAM = 0x6a09e667f3bcc909L;
+
     /** {@code count} digits of {@code size}×{@code size} pixels, labelled 0–9, drawn from {@code poolSeed}. */
     public static ImageSet create(int count, int size, long poolSeed, boolean dequantize) {
         SplittableRandom rng = new SplittableRandom(poolSeed);
