@@ -16,6 +16,55 @@ class ImageRunTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    static Path cache;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void cacheClassifiersInATemporaryDirectory() {
+        System.setProperty("score4j.cache", cache.toString());
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void forgetTheCache() {
+        System.clearProperty("score4j.cache");
+    }
+
+    @Test
+    void aUnetRunOnDigitsWritesItsTrajectoryAndImageMetrics() throws Exception {
+        Path out = dir.resolve("unet");
+        var r = Score4jProcess.inProcess("run", "-o", out.toString(), "--set", "data.name=digits", "--set", "data.count=300",
+                "--set", "data.held-out=100", "--set", "model.name=ncsn-unet", "--set", "model.channels=4",
+                "--set", "model.multipliers=[1,2]", "--set", "train.steps=3", "--set", "train.batch-size=8",
+                "--set", "schedule.sigma-max=10", "--set", "schedule.sigma-min=0.05", "--set", "schedule.levels=4",
+                "--set", "sampler.steps-per-level=2", "--set", "sampler.step-size=1e-4",
+                "--set", "sample.count=12", "--set", "sample.batch-size=12", "--set", "sample.low=0", "--set", "sample.high=1",
+                "--set", "eval.reference-samples=100");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // 8 chains (rows) through 4 recorded levels and the final samples (5 columns).
+        BufferedImage trajectory = ImageIO.read(out.resolve("trajectory.png").toFile());
+        assertThat(trajectory.getWidth()).isEqualTo(5 * (56 + 2) + 2);
+        assertThat(trajectory.getHeight()).isEqualTo(8 * (56 + 2) + 2);
+        JsonNode images = RunDirectory.readJson(out.resolve("metrics.json")).at("/images");
+        assertThat(images.at("/denoising/held_out")).hasSize(4);
+        assertThat(images.at("/denoising/training")).hasSize(4);
+        // Three steps from a zero output: about ½·784 at every level.
+        assertThat(images.at("/denoising/held_out/0/loss").asDouble()).isBetween(300.0, 500.0);
+        assertThat(images.at("/nearest_training_image/held_out_median").asDouble()).isPositive();
+        assertThat(images.at("/nearest_training_image/ratio").isNumber()).isTrue();
+        JsonNode classifier = images.at("/classifier");
+        assertThat(classifier.at("/accuracy").asDouble()).as("the cached classifier tells held-out digits apart")
+                .isGreaterThan(0.9);
+        double sum = 0;
+        for (JsonNode v : classifier.at("/sample_classes")) {
+            sum += v.asDouble();
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        // Noise after three steps is far from digits; two sets of real digits are close.
+        assertThat(classifier.at("/frechet_distance").asDouble())
+                .isGreaterThan(3 * classifier.at("/frechet_distance_data_floor").asDouble());
+        assertThat(Files.list(cache).filter(f -> f.getFileName().toString().startsWith("classifier-"))).hasSize(1);
+    }
+
     @Test
     void aRunOnTheEmbeddedDigitsWritesSampleAndDataGrids() throws Exception {
         Path out = dir.resolve("out");

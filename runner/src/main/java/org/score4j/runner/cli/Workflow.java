@@ -28,7 +28,9 @@ import org.score4j.runner.evaluation.SampleMetrics;
 import org.score4j.runner.output.Provenance;
 import org.score4j.runner.output.RunDirectory;
 import org.score4j.runner.plugins.Catalog;
+import org.score4j.runner.plots.Plots;
 import org.score4j.runner.sampling.ChainSampling;
+import org.score4j.runner.sampling.Trajectory;
 import org.score4j.runner.training.Checkpoints;
 import org.score4j.runner.training.Trainer;
 import org.score4j.runner.training.TrainingResult;
@@ -185,8 +187,17 @@ public final class Workflow {
         if (sample) {
             long t0 = System.nanoTime();
             try {
-                samples = ChainSampling.run(score, run.sampler(), run.schedule(), run.sample(), run.seed(),
-                        run.data().exampleShape(), new ProgressBar("sample", err));
+                boolean images = run.data().exampleShape().length == 3 && run.eval().plots();
+                Trajectory trajectory = images ? new Trajectory(score, run.schedule(), 8, 8) : null;
+                samples = ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
+                        run.seed(), run.data().exampleShape(), new ProgressBar("sample", err));
+                if (images && trajectory.grid(samples) != null) {
+                    try {
+                        Plots.imageGrid(dir.resolve("trajectory.png"), trajectory.grid(samples), trajectory.columns(), 2);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("cannot draw " + dir.resolve("trajectory.png"), e);
+                    }
+                }
             } catch (org.score4j.api.NonFiniteException e) {
                 throw new UserError("sampling failed: " + e.getMessage(), UserError.FAILED);
             }

@@ -110,6 +110,14 @@ public final class Evaluation {
         });
         long[] shape = run.data().exampleShape();
         boolean images = shape.length == 3;
+        if (images) {
+            Map<String, Object> img = new LinkedHashMap<>();
+            img.put("denoising", ImageMetrics.denoising(score, run.data(), run.schedule(), run.seed()));
+            if (samples != null) {
+                img.putAll(ImageMetrics.samples(samples, run.data(), run.seed(), FeatureClassifier.defaultCache()));
+            }
+            m.put("images", img);
+        }
         boolean plane = shape.length == 1 && shape[0] == 2;
         if (e.plots() && (images || plane)) {
             try {
