@@ -35,7 +35,10 @@ class NcsnUnetTest {
         assertThat(model.score(x, sigma).shape()).containsExactly(3, channels, height, width);
         INDArray out = model.forwardForTraining(x, sigma);
         assertThat(out.shape()).containsExactly(3, channels, height, width);
-        assertThat(model.applyGradient(out, 3)).isPositive();
+        // The output convolution starts at zero: the first scores are 0, the first gradient is not.
+        assertThat(out.amaxNumber().doubleValue()).isZero();
+        assertThat(model.applyGradient(new SeededRandom(2).normal(3, channels, height, width), 3)).isPositive();
+        assertThat(model.score(x, sigma).amaxNumber().doubleValue()).isPositive();
         assertThat(model.iterations()).isEqualTo(1);
         assertThat(model.parameterCount()).isEqualTo(model.parameters().length());
     }
