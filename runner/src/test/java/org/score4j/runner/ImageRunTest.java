@@ -62,7 +62,8 @@ class ImageRunTest {
         // Noise after three steps is far from digits; two sets of real digits are close.
         assertThat(classifier.at("/frechet_distance").asDouble())
                 .isGreaterThan(3 * classifier.at("/frechet_distance_data_floor").asDouble());
-        assertThat(Files.list(cache).filter(f -> f.getFileName().toString().startsWith("classifier-"))).hasSize(1);
+        // The classifier is cached per data set (the other test's digits differ in their held-out count).
+        assertThat(Files.list(cache).filter(f -> f.getFileName().toString().startsWith("classifier-"))).isNotEmpty();
     }
 
     @Test
