@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -138,8 +136,7 @@ public final class NcsnMlp implements ScoreModel {
         network.params().subi(flat);
         network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
         if (average != null) {
-            double r = SigmaFeatures.averagingRate(emaRate, iteration + 1);
-            average.muli(r).addi(network.params().mul(1 - r));
+            MovingAverage.update(average, network.params(), emaRate, iteration + 1);
             averagedStale = true;
         }
         return norm;
@@ -190,20 +187,16 @@ public final class NcsnMlp implements ScoreModel {
         p.setProperty("clip-norm", Double.toString(clipNorm));
         p.setProperty("ema-rate", Double.toString(emaRate));
         architecture.write(p);
-        zip.putNextEntry(new ZipEntry("model.properties"));
-        p.store(zip, "score4j ncsn-mlp");
-        zip.closeEntry();
+        ModelArchive.writeProperties(zip, p, "score4j ncsn-mlp");
         ByteArrayOutputStream net = new ByteArrayOutputStream();
         ModelSerializer.writeModel(network, net, true);
-        zip.putNextEntry(new ZipEntry("network.zip"));
-        zip.write(net.toByteArray());
-        zip.closeEntry();
+        ModelArchive.write(zip, "network.zip", o -> o.write(net.toByteArray()));
         if (average != null) {
-            zip.putNextEntry(new ZipEntry("ema.bin"));
-            DataOutputStream data = new DataOutputStream(zip);
-            Nd4j.write(average, data);
-            data.flush();
-            zip.closeEntry();
+            ModelArchive.write(zip, "ema.bin", o -> {
+                DataOutputStream data = new DataOutputStream(o);
+                Nd4j.write(average, data);
+                data.flush();
+            });
         }
         zip.finish();
         zip.flush();
@@ -211,21 +204,11 @@ public final class NcsnMlp implements ScoreModel {
 
     /** Restores a model written by {@link #save}. */
     public static NcsnMlp load(InputStream in) throws IOException {
-        Properties p = null;
-        byte[] net = null;
-        byte[] ema = null;
-        ZipInputStream zip = new ZipInputStream(in);
-        for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-            if (e.getName().equals("model.properties")) {
-                p = new Properties();
-                p.load(new ByteArrayInputStream(zip.readAllBytes()));
-            } else if (e.getName().equals("network.zip")) {
-                net = zip.readAllBytes();
-            } else if (e.getName().equals("ema.bin")) {
-                ema = zip.readAllBytes();
-            }
-        }
-        if (p == null || net == null || !FORMAT.equals(p.getProperty("format"))) {
+        java.util.Map<String, byte[]> entries = ModelArchive.read(in);
+        Properties p = ModelArchive.properties(entries, FORMAT);
+        byte[] net = entries.get("network.zip");
+        byte[] ema = entries.get("ema.bin");
+        if (p == null || net == null) {
             throw new IOException("not an ncsn-mlp model (expected model.properties with format " + FORMAT
                     + " and network.zip)");
         }

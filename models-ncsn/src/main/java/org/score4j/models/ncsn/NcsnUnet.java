@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +43,11 @@ public final class NcsnUnet implements ScoreModel {
     private final INDArray average;
     private long iterations;
     private INDArray loaded;
-    private Map<String, INDArray> lastInputs;
+    private Inputs lastInputs;
+
+    /** The network's inputs for a batch: scaled images, σ features, and σ itself for the output scaling. */
+    private record Inputs(INDArray x, INDArray features, INDArray sigma) {
+    }
 
     private NcsnUnet(UnetArchitecture architecture, long[] shape, double dataScale, ModelSpec.Optimizer optimizer,
                      INDArray parameters, INDArray firstMoment, INDArray secondMoment, INDArray average,
@@ -98,15 +98,15 @@ public final class NcsnUnet implements ScoreModel {
     @Override
     public INDArray score(INDArray x, INDArray sigma) {
         use(average != null ? average : parameters);
-        Map<String, INDArray> in = inputs(x, sigma);
-        return toScore(graph.output(in.get("x"), in.get("sigma")), sigma, x.dataType());
+        Inputs in = inputs(x, sigma);
+        return toScore(graph.output(in.x(), in.features()), sigma, x.dataType());
     }
 
     @Override
     public INDArray forwardForTraining(INDArray x, INDArray sigma) {
         use(parameters);
         lastInputs = inputs(x, sigma);
-        return toScore(graph.output(lastInputs.get("x"), lastInputs.get("sigma")), sigma, x.dataType());
+        return toScore(graph.output(lastInputs.x(), lastInputs.features()), sigma, x.dataType());
     }
 
     @Override
@@ -128,8 +128,7 @@ public final class NcsnUnet implements ScoreModel {
         parameters.subi(firstMoment.div(Transforms.sqrt(secondMoment).addi(ADAM_EPSILON)).muli(step));
         loaded = null;
         if (average != null) {
-            double r = SigmaFeatures.averagingRate(optimizer.emaRate(), iterations);
-            average.muli(r).addi(parameters.mul(1 - r));
+            MovingAverage.update(average, parameters, optimizer.emaRate(), iterations);
         }
         return norm;
     }
@@ -143,14 +142,14 @@ public final class NcsnUnet implements ScoreModel {
         if (lastInputs == null) {
             throw new IllegalStateException("a gradient needs a forwardForTraining first");
         }
-        Map<String, INDArray> in = lastInputs;
+        Inputs in = lastInputs;
         lastInputs = null;
         INDArray g = scoreGradient.castTo(DataType.FLOAT);
         if (architecture.outputScaling()) {
-            g = Tensors.divideRows(g, in.get("sigma-levels"));
+            g = Tensors.divideRows(g, in.sigma());
         }
         use(parameters);
-        return graph.gradient(in.get("x"), in.get("sigma"), g);
+        return graph.gradient(in.x(), in.features(), g);
     }
 
     /** The live flattened parameters, for tests. */
@@ -171,7 +170,7 @@ public final class NcsnUnet implements ScoreModel {
         }
     }
 
-    private Map<String, INDArray> inputs(INDArray x, INDArray sigma) {
+    private Inputs inputs(INDArray x, INDArray sigma) {
         if (x.rank() != 4 || x.size(1) != shape[0] || x.size(2) != shape[1] || x.size(3) != shape[2]
                 || sigma.length() != x.size(0)) {
             throw new IllegalArgumentException("ncsn-unet expects x of shape [N, " + Arrays.stream(shape)
@@ -181,14 +180,9 @@ public final class NcsnUnet implements ScoreModel {
         INDArray xin = x.castTo(DataType.FLOAT);
         if (architecture.inputScaling()) {
             xin = Tensors.divideRows(xin, SigmaFeatures.inputScale(sigma, dataScale));
-        } else if (xin == x) {
-            xin = x.dup();
         }
-        Map<String, INDArray> in = new HashMap<>();
-        in.put("x", xin);
-        in.put("sigma", SigmaFeatures.of(sigma, dataScale, architecture.embedding()));
-        in.put("sigma-levels", sigma.castTo(DataType.FLOAT));
-        return in;
+        return new Inputs(xin, SigmaFeatures.of(sigma, dataScale, architecture.embedding()),
+                sigma.castTo(DataType.FLOAT));
     }
 
     private INDArray toScore(INDArray out, INDArray sigma, DataType type) {
@@ -210,37 +204,27 @@ public final class NcsnUnet implements ScoreModel {
         p.setProperty("ema-rate", Double.toString(optimizer.emaRate()));
         p.setProperty("iterations", Long.toString(iterations));
         architecture.write(p);
-        zip.putNextEntry(new ZipEntry("model.properties"));
-        p.store(zip, "score4j ncsn-unet");
-        zip.closeEntry();
-        DataOutputStream data = new DataOutputStream(zip);
-        zip.putNextEntry(new ZipEntry("parameters.bin"));
-        Nd4j.write(parameters, data);
-        Nd4j.write(firstMoment, data);
-        Nd4j.write(secondMoment, data);
-        if (average != null) {
-            Nd4j.write(average, data);
-        }
-        data.flush();
-        zip.closeEntry();
+        ModelArchive.writeProperties(zip, p, "score4j ncsn-unet");
+        ModelArchive.write(zip, "parameters.bin", o -> {
+            DataOutputStream data = new DataOutputStream(o);
+            Nd4j.write(parameters, data);
+            Nd4j.write(firstMoment, data);
+            Nd4j.write(secondMoment, data);
+            if (average != null) {
+                Nd4j.write(average, data);
+            }
+            data.flush();
+        });
         zip.finish();
         zip.flush();
     }
 
     /** Restores a model written by {@link #save}. */
     public static NcsnUnet load(InputStream in) throws IOException {
-        Properties p = null;
-        byte[] arrays = null;
-        ZipInputStream zip = new ZipInputStream(in);
-        for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-            if (e.getName().equals("model.properties")) {
-                p = new Properties();
-                p.load(new ByteArrayInputStream(zip.readAllBytes()));
-            } else if (e.getName().equals("parameters.bin")) {
-                arrays = zip.readAllBytes();
-            }
-        }
-        if (p == null || arrays == null || !FORMAT.equals(p.getProperty("format"))) {
+        java.util.Map<String, byte[]> entries = ModelArchive.read(in);
+        Properties p = ModelArchive.properties(entries, FORMAT);
+        byte[] arrays = entries.get("parameters.bin");
+        if (p == null || arrays == null) {
             throw new IOException("not an ncsn-unet model (expected model.properties with format " + FORMAT
                     + " and parameters.bin)");
         }

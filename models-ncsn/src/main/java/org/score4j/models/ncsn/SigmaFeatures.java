@@ -35,9 +35,4 @@ final class SigmaFeatures {
         INDArray s = sigma.castTo(DataType.FLOAT).reshape(sigma.length(), 1);
         return Transforms.sqrt(s.mul(s).addi(dataScale * dataScale));
     }
-
-    /** The decay used after optimizer step {@code step} (1-based): min(rate, (1 + t)/(10 + t)). */
-    static double averagingRate(double rate, long step) {
-        return Math.min(rate, (1.0 + step) / (10.0 + step));
-    }
 }

@@ -1,0 +1,19 @@
+package org.score4j.models.ncsn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The exponential moving average of parameters that the NCSN models score with: θ̄ ← r_t θ̄ + (1 − r_t) θ after
+ * optimizer step t (1-based), r_t = min(r, (1 + t)/(10 + t)) so that early steps are not dominated by the
+ * initialisation.
+ */
+final class MovingAverage {
+    private MovingAverage() {
+    }
+
+    /** Updates {@code average} in place after step {@code step}. */
+    static void update(INDArray average, INDArray parameters, double rate, long step) {
+        double r = Math.min(rate, (1.0 + step) / (10.0 + step));
+        average.muli(r).addi(parameters.mul(1 - r));
+    }
+}
