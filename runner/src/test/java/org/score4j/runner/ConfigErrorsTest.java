@@ -68,6 +68,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aModelThatCannotTakeTheDataIsRefusedBeforeAnythingRuns() throws Exception {
+        var vectors = Score4jProcess.run(dir, "train", "--set", "model.name=ncsn-unet");
+        assertThat(vectors.exitCode()).isEqualTo(2);
+        assertThat(vectors.err()).contains("model.name: 'ncsn-unet' cannot take the data 'mixture': "
+                + "ncsn-unet needs images of shape [channels, height, width], got [2]").doesNotContain("\tat ");
+        var odd = Score4jProcess.run(dir, "train", "--set", "model.name=ncsn-unet", "--set", "data.name=digits",
+                "--set", "data.size=30", "--set", "data.count=20", "--set", "data.held-out=0");
+        assertThat(odd.exitCode()).isEqualTo(2);
+        assertThat(odd.err()).contains("height and width must be divisible by 4, got 30×30; use fewer multipliers")
+                .doesNotContain("internal error");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void brokenCheckpointIsNamed() throws Exception {
         Path run = Files.createDirectories(dir.resolve("old/checkpoints"));
         Files.writeString(dir.resolve("old/config.conf"), "seed = 1\n");

@@ -128,7 +128,17 @@ public final class NcsnPlugin implements Score4jPlugin {
                 boolean out = s.flag("output-scaling");
                 UnetArchitecture arch = s.build(() -> new UnetArchitecture(channels, levels, blocks, conditioning,
                         embedding, in, out));
-                return spec -> NcsnUnet.create(arch, spec);
+                return new ModelBlueprint() {
+                    @Override
+                    public ScoreModel build(org.score4j.api.spi.ModelSpec spec) {
+                        return NcsnUnet.create(arch, spec);
+                    }
+
+                    @Override
+                    public java.util.Optional<String> incompatibility(long[] exampleShape) {
+                        return java.util.Optional.ofNullable(arch.unsupported(exampleShape));
+                    }
+                };
             }
 
             @Override

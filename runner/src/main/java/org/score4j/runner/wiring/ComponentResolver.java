@@ -88,6 +88,11 @@ public final class ComponentResolver {
                     ComponentKind.OBJECTIVE.section() + ".name", "'" + names.get(ComponentKind.OBJECTIVE)
                     + "' cannot train on the data '" + names.get(ComponentKind.DATA) + "': " + reason)));
         }
+        if (data != null && model != null) {
+            model.incompatibility(data.exampleShape()).ifPresent(reason -> problems.add(new ConfigProblem(
+                    ComponentKind.MODEL.section() + ".name", "'" + names.get(ComponentKind.MODEL)
+                    + "' cannot take the data '" + names.get(ComponentKind.DATA) + "': " + reason)));
+        }
         TrainSettings train = RunnerSections.train(user, defaults, problems);
         SampleSettings sample = RunnerSections.sample(user, defaults, problems);
         EvalSettings eval = RunnerSections.eval(user, defaults, problems);
