@@ -191,9 +191,10 @@ public final class Workflow {
                 Trajectory trajectory = images ? new Trajectory(score, run.schedule(), 8, 8) : null;
                 samples = ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
                         run.seed(), run.data().exampleShape(), new ProgressBar("sample", err));
-                if (images && trajectory.grid(samples) != null) {
+                INDArray path = images ? trajectory.grid(samples) : null;
+                if (path != null) {
                     try {
-                        Plots.imageGrid(dir.resolve("trajectory.png"), trajectory.grid(samples), trajectory.columns(), 2);
+                        Plots.imageGrid(dir.resolve("trajectory.png"), path, trajectory.columns(), 2);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException("cannot draw " + dir.resolve("trajectory.png"), e);
                     }

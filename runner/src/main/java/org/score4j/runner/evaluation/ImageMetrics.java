@@ -74,7 +74,7 @@ final class ImageMetrics {
         nn.put("sample_median", Evaluation.round(median(fromSamples)));
         nn.put("sample_min", Evaluation.round(Arrays.stream(fromSamples).min().orElse(Double.NaN)));
         data.heldOut().ifPresent(h -> {
-            double[] fromHeldOut = nearest(Tensors.rows(h.sample(samples.size(0) > 0 ? (int) samples.size(0) : 1,
+            double[] fromHeldOut = nearest(Tensors.rows(h.sample((int) samples.size(0),
                     new SeededRandom(Seeds.derive(seed, "held-out-nn")))), training);
             double reference = median(fromHeldOut);
             nn.put("held_out_median", Evaluation.round(reference));
