@@ -2,6 +2,7 @@ package org.score4j.api;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.OptionalLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -37,6 +38,17 @@ public interface ScoreModel extends ScoreFunction {
      * @throws NonFiniteException if the parameter gradient is not finite; parameters are then unchanged
      */
     double applyGradient(INDArray scoreGradient, int examples);
+
+    /**
+     * Floating-point operations of one forward pass ({@link #score}) per example, counting matrix products and
+     * convolutions at two per multiply–add, or empty if the model cannot tell. Benchmarks divide by it to report the
+     * arithmetic rate achieved; a training step costs about three forward passes.
+     *
+     * @since API 1.3
+     */
+    default OptionalLong forwardFlops() {
+        return OptionalLong.empty();
+    }
 
     /** Number of optimizer steps applied so far. */
     long iterations();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Train and sample score-based generative models (NCSN family).",
         subcommands = {org.score4j.runner.cli.RunCommand.class, org.score4j.runner.cli.TrainCommand.class,
                 org.score4j.runner.cli.SampleCommand.class, org.score4j.runner.cli.AblateCommand.class, org.score4j.runner.cli.ScheduleCommand.class, org.score4j.runner.cli.PluginsCommand.class,
-                org.score4j.runner.cli.InfoCommand.class})
+                org.score4j.runner.cli.InfoCommand.class, org.score4j.runner.cli.BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

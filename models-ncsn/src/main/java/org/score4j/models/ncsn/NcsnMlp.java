@@ -101,6 +101,16 @@ public final class NcsnMlp implements ScoreModel {
     }
 
     @Override
+    public java.util.OptionalLong forwardFlops() {
+        long flops = 0;
+        for (int i = 0; i < network.getnLayers(); i++) {
+            DenseLayer layer = (DenseLayer) network.getLayer(i).conf().getLayer();
+            flops += 2 * layer.getNIn() * layer.getNOut();
+        }
+        return java.util.OptionalLong.of(flops);
+    }
+
+    @Override
     public long iterations() {
         return network.getLayerWiseConfigurations().getIterationCount();
     }

@@ -86,6 +86,11 @@ public final class NcsnUnet implements ScoreModel {
     }
 
     @Override
+    public java.util.OptionalLong forwardFlops() {
+        return java.util.OptionalLong.of(graph.forwardFlops());
+    }
+
+    @Override
     public long parameterCount() {
         return parameters.length();
     }

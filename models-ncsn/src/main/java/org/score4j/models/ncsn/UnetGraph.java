@@ -38,11 +38,14 @@ final class UnetGraph {
     private final UnetArchitecture architecture;
     private final boolean conditioned;
     private long count;
+    private long pixels;
+    private long flops;
 
     UnetGraph(UnetArchitecture architecture, long[] exampleShape) {
         this.architecture = architecture;
         this.conditioned = architecture.conditioning().equals("bias");
         int in = (int) exampleShape[0];
+        pixels = exampleShape[1] * exampleShape[2];
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, in, exampleShape[1], exampleShape[2]);
         SDVariable embedding = null;
         if (conditioned) {
@@ -72,6 +75,7 @@ final class UnetGraph {
             h = residual("up" + level, h, 2 * w, w, embedding);
             if (level > 0) {
                 h = sd.cnn.upsampling2d(h, 2, 2, true);
+                pixels *= 4;
                 h = conv("upsample" + level, h, w, architecture.width(level - 1), 3, 1, 1.0);
             }
         }
@@ -93,6 +97,11 @@ final class UnetGraph {
                 System.setOut(out);
             }
         }
+    }
+
+    /** Floating-point operations of the convolutions and dense layers per example, two per multiply–add. */
+    long forwardFlops() {
+        return flops;
     }
 
     /** Parameter count. */
@@ -179,6 +188,8 @@ final class UnetGraph {
     private SDVariable conv(String name, SDVariable h, int in, int out, int k, int stride, double scale) {
         SDVariable w = parameter(name + ".w", scale, k, k, in, out);
         SDVariable b = parameter(name + ".b", 0, out);
+        pixels /= (long) stride * stride;
+        flops += 2L * k * k * in * out * pixels;
         return sd.cnn.conv2d(h, w, b, Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride)
                 .paddingMode(PaddingMode.SAME).dataFormat("NCHW").build());
     }
@@ -186,6 +197,7 @@ final class UnetGraph {
     private SDVariable dense(String name, SDVariable h, int in, int out) {
         SDVariable w = parameter(name + ".w", 1.0, in, out);
         SDVariable b = parameter(name + ".b", 0, 1, out);
+        flops += 2L * in * out;
         return h.mmul(w).add(b);
     }
 

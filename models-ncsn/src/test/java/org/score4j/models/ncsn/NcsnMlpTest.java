@@ -33,6 +33,12 @@ class NcsnMlpTest {
     }
 
     @Test
+    void countsTheMultiplyAddsOfItsLayers() {
+        // 3 inputs + log σ + 4 features = 8 → 16 → 16 → 3
+        assertThat(NcsnMlp.create(SMALL, spec(3, 0)).forwardFlops()).hasValue(2L * (8 * 16 + 16 * 16 + 16 * 3));
+    }
+
+    @Test
     void trainingLowersTheLossOfAGaussian() {
         NcsnMlp model = NcsnMlp.create(SMALL, spec(2, 3));
         GaussianMixture g = GaussianMixture.isotropic(new double[] {1}, new double[][] {{2, -1}}, new double[] {1});

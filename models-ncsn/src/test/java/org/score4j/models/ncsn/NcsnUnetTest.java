@@ -44,6 +44,25 @@ class NcsnUnetTest {
     }
 
     @Test
+    void countsTheMultiplyAddsOfItsConvolutionsAndDenseLayers() {
+        // One level of 4 channels on 1×8×8 (64 pixels), no σ conditioning. Multiply-adds per pixel: input conv 9·1·4,
+        // down block 2·9·4·4, middle block 2·9·4·4, up block (8 → 4) 9·8·4 + 9·4·4 + 1·8·4, output conv 9·4·1.
+        NcsnUnet plain = NcsnUnet.create(new UnetArchitecture(4, List.of(1), 1, "none", 0, true, true),
+                spec(new long[] {1, 8, 8}, 1, 0));
+        long macs = 64L * (36 + 288 + 288 + 288 + 144 + 32 + 36);
+        assertThat(plain.forwardFlops()).hasValue(2 * macs);
+        // Two levels: the second runs at 4×4 and the stride-2 convolution produces 4×4 outputs; the σ bias adds
+        // dense layers (5 → 16, then 16 → width per block).
+        NcsnUnet two = NcsnUnet.create(new UnetArchitecture(4, List.of(1, 2), 1, "bias", 4, true, true),
+                spec(new long[] {1, 8, 8}, 1, 0));
+        long full = 64L * (36 + 288 + 288 + 144 + 32 + 36 + 9 * 8 * 4 /* upsample conv, 8 → 4 channels at 8×8 */);
+        long half = 16L * (9 * 4 * 4 /* downsample */ + 9 * 4 * 8 + 9 * 8 * 8 + 1 * 4 * 8 /* down1 */
+                + 2 * 9 * 8 * 8 /* middle */ + 9 * 16 * 8 + 9 * 8 * 8 + 1 * 16 * 8 /* up1 */);
+        long dense = 5 * 16 + 16 * (4 + 8 + 8 + 8 + 4);
+        assertThat(two.forwardFlops()).hasValue(2 * (full + half + dense));
+    }
+
+    @Test
     void refusesImagesItCannotHalveAndNamesTheFix() {
         assertThatThrownBy(() -> NcsnUnet.create(new UnetArchitecture(4, List.of(1, 2, 2), 1, "bias", 4, true, true),
                 spec(new long[] {1, 30, 30}, 1, 0)))

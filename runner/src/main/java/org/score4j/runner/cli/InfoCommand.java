@@ -15,7 +15,7 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("score4j        " + v.getProperty("score4j.version", "unknown"));
         System.out.println("deeplearning4j " + v.getProperty("dl4j.version", "unknown") + " (" + v.getProperty("nd4j.backend", "?") + ")");
         System.out.println("backend        " + Nd4j.getBackend().getClass().getSimpleName() + " / "
-                + env.getProperty("backend", "?"));
+                + env.getProperty("backend", "?") + " (libnd4j build " + Provenance.nativeBuild() + ")");
         System.out.println("device         " + (env.containsKey("cuda.devicesInformation")
                 ? env.get("cuda.devicesInformation") : "CPU (" + env.getProperty("cores", "?") + " cores, BLAS "
                 + env.getProperty("blas.vendor", "?") + ")"));

@@ -17,6 +17,20 @@ public final class Provenance {
     private Provenance() {
     }
 
+    private static final java.util.regex.Pattern NATIVE_BUILD = java.util.regex.Pattern.compile("/bindings/([^/]+)/libnd4j");
+
+    /** The libnd4j build this JVM loaded (e.g. linux-x86_64-onednn-avx2), from the path JavaCPP loaded it from. */
+    public static String nativeBuild() {
+        Nd4j.getBackend();
+        for (String path : org.bytedeco.javacpp.Loader.getLoadedLibraries().values()) {
+            java.util.regex.Matcher m = NATIVE_BUILD.matcher(path == null ? "" : path);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return "unknown native build";
+    }
+
     /** Version facts from the build: score4j, DL4J, the ND4J backend artifact. */
     public static Properties versions() {
         Properties p = new Properties();
@@ -48,6 +62,7 @@ public final class Provenance {
         versions.put("score4j", v.getProperty("score4j.version", "unknown"));
         versions.put("deeplearning4j", v.getProperty("dl4j.version", "unknown"));
         versions.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
+        versions.put("nd4j_native_build", nativeBuild());
         versions.put("java", System.getProperty("java.version"));
         versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("versions", versions);

@@ -22,8 +22,7 @@ import org.score4j.runner.config.TrainSettings;
 import org.score4j.runner.wiring.ResolvedRun;
 
 /**
- * The training loop: draw a minibatch, let the objective choose the evaluation points, score them,
- * back-propagate the objective's gradient, log the loss per level, checkpoint. Step t draws its data
+ * The training loop: run each {@link TrainingStep}, log the loss per level, checkpoint. Step t draws its data
  * and noise from streams derived from (seed, t), so a run resumed from a checkpoint continues exactly
  * as the uninterrupted run would. A non-finite loss or gradient stops the run at that step; the
  * checkpoints written stay as they were.
@@ -53,6 +52,12 @@ public final class Trainer {
         return std > 0 && Double.isFinite(std) ? std : 1;
     }
 
+    /** A freshly initialised model for the run, as training starts it ({@code scale} from {@link #dataScale}). */
+    public static ScoreModel newModel(ResolvedRun run, double scale) {
+        return run.model().build(new ModelSpec(run.data().exampleShape(), scale, run.train().optimizer(),
+                Seeds.derive(run.seed(), "init")));
+    }
+
     /** Trains from scratch. */
     public TrainingResult train(ProgressBar progress) {
         return train(progress, null);
@@ -72,8 +77,7 @@ public final class Trainer {
         long first;
         TrainingLog log;
         if (resume == null) {
-            model = run.model().build(new ModelSpec(run.data().exampleShape(), scale, t.optimizer(),
-                    Seeds.derive(run.seed(), "init")));
+            model = newModel(run, scale);
             stats = new TrainingProgress(schedule.size(), t.steps());
             first = 1;
             log = new TrainingLog(directory.resolve("train-log.csv"), schedule.sigmas());
@@ -87,28 +91,24 @@ public final class Trainer {
             first = resume.step() + 1;
             log = TrainingLog.resume(directory.resolve("train-log.csv"), schedule.sigmas(), resume.step());
         }
-        long dataStream = Seeds.derive(run.seed(), "data");
-        long objectiveStream = Seeds.derive(run.seed(), "objective");
+        TrainingStep trainingStep = new TrainingStep(run.data(), run.objective(), schedule, t.batchSize(), run.seed());
         String dataFingerprint = run.data().fingerprint();
-        Objective objective = run.objective();
         long lastCheckpoint = resume == null ? 0 : resume.step();
         long started = System.nanoTime();
         try (log) {
             for (long step = first; step <= t.steps(); step++) {
-                INDArray x = run.data().sample(t.batchSize(), new SeededRandom(Seeds.derive(dataStream, step)));
-                Objective.Batch batch = objective.prepare(x, schedule, new SeededRandom(Seeds.derive(objectiveStream, step)));
-                INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
-                Loss loss = batch.loss(scores);
-                if (!Double.isFinite(loss.mean())) {
-                    throw diverged(step, "the loss is " + loss.mean() + " at " + firstBadLevel(loss, batch), lastCheckpoint);
-                }
-                double gradNorm;
+                TrainingStep.Outcome outcome;
                 try {
-                    gradNorm = model.applyGradient(loss.scoreGradient(), batch.levels().length);
+                    outcome = trainingStep.run(model, step);
                 } catch (NonFiniteException e) {
                     throw diverged(step, e.getMessage(), lastCheckpoint);
                 }
-                stats.record(step, loss.perExample().toDoubleVector(), batch.levels(), loss.mean(), gradNorm);
+                Loss loss = outcome.loss();
+                Objective.Batch batch = outcome.batch();
+                if (!outcome.applied()) {
+                    throw diverged(step, "the loss is " + loss.mean() + " at " + firstBadLevel(loss, batch), lastCheckpoint);
+                }
+                stats.record(step, loss.perExample().toDoubleVector(), batch.levels(), loss.mean(), outcome.gradNorm());
                 double elapsed = stats.secondsBefore() + (System.nanoTime() - started) / 1e9;
                 if (step % t.logEvery() == 0 || step == t.steps()) {
                     long n = step % t.logEvery() == 0 ? t.logEvery() : step % t.logEvery();

@@ -1,0 +1,200 @@
+package org.score4j.runner.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.ProgressListener;
+import org.score4j.api.ScoreModel;
+import org.score4j.runner.ComponentKind;
+import org.score4j.runner.cli.Workflow;
+import org.score4j.runner.plugins.Catalog;
+import org.score4j.runner.sampling.ChainSampling;
+import org.score4j.runner.training.Trainer;
+import org.score4j.runner.training.TrainingStep;
+import org.score4j.runner.wiring.ResolvedRun;
+
+/**
+ * Runs one workload in this JVM and prints one line, {@code BENCH-RESULT {json}}: the rate of each timed repeat, the
+ * memory high-water marks, the model's FLOPs per item, and the same workload as a specification for the PyTorch
+ * peer. {@code score4j bench} starts one worker process per workload, so each peak belongs to one workload.
+ */
+public final class BenchWorker {
+    static final String PREFIX = "BENCH-RESULT ";
+
+    private BenchWorker() {
+    }
+
+    /** Arguments: workload name, repeats, threads, plugin directory, whether to measure the matrix-multiply peak. */
+    public static void main(String[] args) throws IOException {
+        PrintStream out = System.out;
+        // SameDiff writes to standard output; keep it for the result line alone.
+        System.setOut(System.err);
+        Workload workload = Workload.named(List.of(args[0])).get(0);
+        int repeats = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        Workflow workflow = new Workflow(Catalog.discover(Path.of(args[3])), System.err, System.err);
+        boolean matmul = Boolean.parseBoolean(args[4]);
+        Map<String, Object> result = measure(workflow.resolve(ConfigFactory.parseString(workload.config())), workload,
+                repeats, threads, matmul);
+        out.println(PREFIX + new ObjectMapper().writeValueAsString(result));
+        out.flush();
+    }
+
+    static Map<String, Object> measure(ResolvedRun run, Workload workload, int repeats, int threads, boolean matmul) {
+        double scale = Trainer.dataScale(run);
+        ScoreModel model = Trainer.newModel(run, scale);
+        long items;
+        Runnable block;
+        Runnable warmup;
+        if (workload.task() == Workload.Task.TRAIN) {
+            int batch = run.train().batchSize();
+            TrainingStep step = new TrainingStep(run.data(), run.objective(), run.schedule(), batch, run.seed());
+            long[] t = {0};
+            Runnable one = () -> step.run(model, ++t[0]);
+            block = () -> repeat(one, workload.stepsPerRepeat());
+            warmup = () -> repeat(one, workload.warmup());
+            items = (long) batch * workload.stepsPerRepeat();
+        } else {
+            Runnable one = () -> ChainSampling.run(model, run.sampler(), run.schedule(), run.sample(), run.seed(),
+                    run.data().exampleShape(), ProgressListener.NONE);
+            block = one;
+            warmup = () -> repeat(one, workload.warmup());
+            items = (long) run.sample().count() * run.sampler().evaluations(run.schedule());
+        }
+        long baseline = MemoryReadings.rssKib("VmRSS");
+        warmup.run();
+        long offHeapPeak = Pointer.totalBytes();
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            long started = System.nanoTime();
+            block.run();
+            rates.add(items / ((System.nanoTime() - started) / 1e9));
+            offHeapPeak = Math.max(offHeapPeak, Pointer.totalBytes());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rates", rates);
+        m.put("flops_per_item", model.forwardFlops().isPresent()
+                ? model.forwardFlops().getAsLong() * (workload.task() == Workload.Task.TRAIN ? 3 : 1) : null);
+        m.put("peak_rss_kib", MemoryReadings.rssKib("VmHWM"));
+        m.put("baseline_rss_kib", baseline);
+        m.put("heap_peak_bytes", heapPeak());
+        m.put("offheap_peak_bytes", offHeapPeak);
+        m.put("matmul_flops", matmul ? matmulPeak() : null);
+        m.put("threads", threads);
+        m.put("peer", peerSpec(run, workload, scale, repeats, threads, matmul));
+        return m;
+    }
+
+    private static void repeat(Runnable r, int times) {
+        for (int i = 0; i < times; i++) {
+            r.run();
+        }
+    }
+
+    private static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** The best of ten 1024³ single-precision matrix products through ND4J's BLAS, in FLOP/s. */
+    static double matmulPeak() {
+        int n = 1024;
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 13; i++) {
+            long t = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            c.getFloat(0);
+            if (i >= 3) {
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+        }
+        return 2.0 * n * n * n / best;
+    }
+
+    /** The same workload for the PyTorch peer (torch_peer.py): architecture, levels, batch, sampler settings. */
+    private static Map<String, Object> peerSpec(ResolvedRun run, Workload workload, double scale, int repeats,
+                                                int threads, boolean matmul) {
+        Config c = run.resolved();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("task", workload.task() == Workload.Task.TRAIN ? "train" : "sample");
+        String model = run.names().get(ComponentKind.MODEL);
+        long[] shape = run.data().exampleShape();
+        p.put("shape", shape);
+        p.put("dimension", Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+        p.put("data", run.names().get(ComponentKind.DATA));
+        p.put("data_scale", scale);
+        p.put("embedding", c.getInt("model.embedding"));
+        if (model.equals("ncsn-mlp")) {
+            p.put("model", "mlp");
+            p.put("hidden", c.getInt("model.hidden"));
+            p.put("layers", c.getInt("model.layers"));
+        } else if (model.equals("ncsn-unet")) {
+            p.put("model", "unet");
+            p.put("channels", c.getInt("model.channels"));
+            p.put("multipliers", c.getIntList("model.multipliers"));
+            p.put("blocks", c.getInt("model.blocks"));
+        } else {
+            throw new IllegalStateException("no PyTorch peer for model " + model);
+        }
+        p.put("sigmas", run.schedule().sigmas());
+        p.put("batch", run.train().batchSize());
+        p.put("learning_rate", run.train().optimizer().learningRate());
+        p.put("ema_rate", run.train().optimizer().emaRate());
+        p.put("chains", run.sample().count());
+        p.put("low", run.sample().low());
+        p.put("high", run.sample().high());
+        p.put("step_size", c.getDouble("sampler.step-size"));
+        p.put("steps_per_level", c.getInt("sampler.steps-per-level"));
+        p.put("denoise", c.getBoolean("sampler.denoise"));
+        p.put("steps", workload.stepsPerRepeat());
+        p.put("warmup", workload.warmup());
+        p.put("repeats", repeats);
+        p.put("threads", threads);
+        p.put("seed", run.seed());
+        p.put("matmul", matmul);
+        return p;
+    }
+
+    /** Resident-memory readings of this process from /proc (Linux); -1 elsewhere. */
+    static final class MemoryReadings {
+        private MemoryReadings() {
+        }
+
+        static long rssKib(String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith(field + ":")) {
+                        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}

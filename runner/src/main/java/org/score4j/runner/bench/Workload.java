@@ -1,0 +1,69 @@
+package org.score4j.runner.bench;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.score4j.runner.UserError;
+
+/**
+ * One benchmark workload: a run configuration (overrides of the defaults, resolved through the plugins like any
+ * run) and what is timed with it.
+ *
+ * @param name        the short name given to {@code score4j bench --workloads}
+ * @param description what it measures
+ * @param task        a training step or a whole sampling run
+ * @param config      HOCON overrides of the default run
+ * @param stepsPerRepeat training steps per timed repeat (sampling: one whole sampling run per repeat)
+ * @param warmup      training steps (sampling: whole runs) before the timed repeats
+ */
+public record Workload(String name, String description, Task task, String config, int stepsPerRepeat, int warmup) {
+
+    /** What is timed. */
+    public enum Task {
+        /** {@code TrainingStep}s: examples per second. */
+        TRAIN,
+        /** {@code ChainSampling} runs: score evaluations (one chain, one step) per second. */
+        SAMPLE
+    }
+
+    public Workload {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(config, "config");
+    }
+
+    private static final String UNET = """
+            data.name = digits
+            model.name = ncsn-unet
+            schedule { sigma-max = 15, sigma-min = 0.01, levels = 10 }
+            sampler { steps-per-level = 2, step-size = 1.5e-5 }
+            """;
+
+    /** The standard workloads, in the order they run. */
+    public static List<Workload> standard() {
+        return List.of(
+                new Workload("mlp-train-256", "DSM training step, 2-D NCSN MLP (default run), batch 256", Task.TRAIN,
+                        "train.batch-size = 256", 100, 30),
+                new Workload("mlp-train-4096", "DSM training step, 2-D NCSN MLP, batch 4096", Task.TRAIN,
+                        "train.batch-size = 4096", 10, 5),
+                new Workload("mlp-sample-10k", "annealed Langevin, 10 000 chains, 10 levels × 10 steps + Tweedie, MLP",
+                        Task.SAMPLE, "sample { count = 10000, batch-size = 10000 }\nsampler.steps-per-level = 10", 1, 1),
+                new Workload("unet-train-64", "DSM training step, ncsn-unet on 1×28×28 digits, batch 64", Task.TRAIN,
+                        UNET + "train.batch-size = 64", 4, 2),
+                new Workload("unet-sample-64", "annealed Langevin, 64 images 1×28×28, 10 levels × 2 steps + Tweedie, "
+                        + "ncsn-unet", Task.SAMPLE, UNET + "sample { count = 64, batch-size = 64, low = 0, high = 1 }", 1, 1));
+    }
+
+    /** The standard workloads with these names, in the standard order; an unknown name lists the known ones. */
+    public static List<Workload> named(List<String> names) {
+        List<Workload> all = standard();
+        for (String n : names) {
+            if (all.stream().noneMatch(w -> w.name().equals(n))) {
+                throw new UserError("unknown workload '" + n + "'; known: "
+                        + all.stream().map(Workload::name).collect(Collectors.joining(", ")));
+            }
+        }
+        return names.isEmpty() ? all : all.stream().filter(w -> names.contains(w.name())).toList();
+    }
+}
