@@ -13,16 +13,16 @@ import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.score4j.api.NonFiniteException;
 import org.score4j.api.ScoreModel;
@@ -48,8 +48,12 @@ public final class NcsnMlp implements ScoreModel {
     private final double clipNorm;
     private final double emaRate;
     private final INDArray average;
-    private MultiLayerNetwork averaged;
-    private boolean averagedStale = true;
+    private final DenseStack stack;
+    private final DenseStack.Views live;
+    private final DenseStack.Views averaged;
+    private final INDArray gradient;
+    private final DenseStack.Views gradients;
+    private DenseStack.Trace lastTrace;
     private INDArray lastSigma;
 
     private NcsnMlp(MultiLayerNetwork network, MlpArchitecture architecture, long[] shape, double dataScale,
@@ -62,6 +66,19 @@ public final class NcsnMlp implements ScoreModel {
         this.clipNorm = clipNorm;
         this.emaRate = emaRate;
         this.average = emaRate > 0 ? (average != null ? average : network.params().dup()) : null;
+        int[] widths = new int[architecture.layers() + 2];
+        widths[0] = dimension + SigmaFeatures.width(architecture.embedding());
+        java.util.Arrays.fill(widths, 1, widths.length - 1, architecture.hidden());
+        widths[widths.length - 1] = dimension;
+        this.stack = new DenseStack(architecture.activation(), widths);
+        if (stack.size() != network.numParams()) {
+            throw new IllegalStateException("ncsn-mlp layout: " + stack.size() + " parameters expected, the network has "
+                    + network.numParams());
+        }
+        this.live = stack.views(network.params());
+        this.averaged = this.average != null ? stack.views(this.average) : live;
+        this.gradient = Nd4j.create(DataType.FLOAT, network.params().shape());
+        this.gradients = stack.views(gradient);
     }
 
     /** A freshly initialised network for {@code spec}; the same spec gives the same parameters. */
@@ -102,12 +119,7 @@ public final class NcsnMlp implements ScoreModel {
 
     @Override
     public java.util.OptionalLong forwardFlops() {
-        long flops = 0;
-        for (int i = 0; i < network.getnLayers(); i++) {
-            DenseLayer layer = (DenseLayer) network.getLayer(i).conf().getLayer();
-            flops += 2 * layer.getNIn() * layer.getNOut();
-        }
-        return java.util.OptionalLong.of(flops);
+        return java.util.OptionalLong.of(stack.forwardFlops());
     }
 
     @Override
@@ -117,72 +129,64 @@ public final class NcsnMlp implements ScoreModel {
 
     @Override
     public INDArray score(INDArray x, INDArray sigma) {
-        INDArray out = inference().output(features(x, sigma), false);
+        INDArray out = stack.forward(averaged, features(x, sigma), null);
         return toScore(out, sigma, x.dataType()).reshape('c', x.shape());
     }
 
     @Override
     public INDArray forwardForTraining(INDArray x, INDArray sigma) {
-        network.setInput(features(x, sigma));
-        java.util.List<INDArray> activations = network.feedForward(true, false);
+        lastTrace = new DenseStack.Trace();
+        INDArray out = stack.forward(live, features(x, sigma), lastTrace);
         lastSigma = sigma.castTo(DataType.FLOAT);
-        return toScore(activations.get(activations.size() - 1), sigma, x.dataType()).reshape('c', x.shape());
+        return toScore(out, sigma, x.dataType()).reshape('c', x.shape());
     }
 
     @Override
     public double applyGradient(INDArray scoreGradient, int examples) {
-        Gradient gradient = backpropagate(scoreGradient);
-        INDArray flat = gradient.gradient();
-        double norm = flat.norm2Number().doubleValue() / examples;
+        backpropagate(scoreGradient);
+        gradient.divi(examples);
+        double norm = gradient.norm2Number().doubleValue();
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-mlp is " + norm);
         }
         if (clipNorm > 0 && norm > clipNorm) {
-            flat.muli(clipNorm / norm);
+            gradient.muli(clipNorm / norm);
         }
         int iteration = (int) iterations();
-        // The updater divides by the minibatch size: the gradient given is that of the summed loss.
-        network.getUpdater().update(network, gradient, iteration, 0, examples, LayerWorkspaceMgr.noWorkspaces());
-        network.params().subi(flat);
+        // DL4J's Adam, on its own state, turns the gradient into the update in place.
+        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks()) {
+            if (block.getGradientUpdater() == null) {
+                block.init();
+            }
+            block.getGradientUpdater().applyUpdater(gradient.reshape(gradient.length())
+                    .get(NDArrayIndex.interval(block.getParamOffsetStart(), block.getParamOffsetEnd())), iteration, 0);
+        }
+        network.params().subi(gradient);
         network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
         if (average != null) {
             MovingAverage.update(average, network.params(), emaRate, iteration + 1);
-            averagedStale = true;
         }
         return norm;
     }
 
-    /** The network that scores: a copy holding the moving average when there is one. */
-    private MultiLayerNetwork inference() {
-        if (average == null) {
-            return network;
-        }
-        if (averaged == null) {
-            averaged = network.clone();
-        }
-        if (averagedStale) {
-            averaged.setParams(average);
-            averagedStale = false;
-        }
-        return averaged;
-    }
-
     /** ∂(mean loss)/∂parameters for the last training forward pass; no step is taken. */
     INDArray meanParameterGradient(INDArray scoreGradient, int examples) {
-        return backpropagate(scoreGradient).gradient().dup().divi(examples);
+        backpropagate(scoreGradient);
+        return gradient.dup().divi(examples);
     }
 
-    private Gradient backpropagate(INDArray scoreGradient) {
-        if (lastSigma == null) {
+    /** Writes ∂(summed loss)/∂parameters into {@link #gradient}. */
+    private void backpropagate(INDArray scoreGradient) {
+        if (lastTrace == null) {
             throw new IllegalStateException("a gradient needs a forwardForTraining first");
         }
         INDArray epsilon = Tensors.rows(scoreGradient.castTo(DataType.FLOAT));
         if (architecture.outputScaling()) {
             epsilon = Tensors.divideRows(epsilon, lastSigma);
         }
+        stack.backward(live, lastTrace, epsilon, gradients);
+        lastTrace = null;
         lastSigma = null;
-        Pair<Gradient, INDArray> back = network.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces());
-        return back.getFirst();
     }
 
     @Override
@@ -246,6 +250,11 @@ public final class NcsnMlp implements ScoreModel {
         }
     }
 
+    /** The DL4J network holding the parameters (and Adam's state), for tests. */
+    MultiLayerNetwork network() {
+        return network;
+    }
+
     /** The live flattened parameters, for tests. */
     INDArray parametersView() {
         return network.params();
@@ -256,18 +265,33 @@ public final class NcsnMlp implements ScoreModel {
         return network.params().dup();
     }
 
-    private INDArray features(INDArray x, INDArray sigma) {
+    /** [x·1/√(σ² + s²) (input scaling), σ features] per row, built on the JVM in one pass. */
+    INDArray features(INDArray x, INDArray sigma) {
         if (x.rank() != shape.length + 1 || x.length() != x.size(0) * dimension || sigma.length() != x.size(0)) {
             throw new IllegalArgumentException("ncsn-mlp expects x of shape [N, " + java.util.Arrays.toString(shape)
                     .replaceAll("[\\[\\]]", "") + "] and σ of shape [N], got " + java.util.Arrays.toString(x.shape())
                     + " and " + java.util.Arrays.toString(sigma.shape()));
         }
-        x = Tensors.rows(x);
-        INDArray xin = x.castTo(DataType.FLOAT);
-        if (architecture.inputScaling()) {
-            xin = xin.divColumnVector(SigmaFeatures.inputScale(sigma, dataScale));
+        int n = (int) x.size(0);
+        int embedding = architecture.embedding();
+        int width = dimension + SigmaFeatures.width(embedding);
+        float[] values = Tensors.rows(x).castTo(DataType.FLOAT).data().asFloat();
+        double[] sigmas = sigma.toDoubleVector();
+        float[] out = new float[n * width];
+        for (int i = 0; i < n; i++) {
+            double factor = architecture.inputScaling() ? SigmaFeatures.inputFactor(sigmas[i], dataScale) : 1;
+            int from = i * dimension;
+            int to = i * width;
+            for (int j = 0; j < dimension; j++) {
+                out[to + j] = (float) (values[from + j] * factor);
+            }
+            if (i > 0 && sigmas[i] == sigmas[i - 1]) {
+                System.arraycopy(out, to - width + dimension, out, to + dimension, width - dimension);
+            } else {
+                SigmaFeatures.write(sigmas[i], dataScale, embedding, out, to + dimension);
+            }
         }
-        return Nd4j.hstack(xin, SigmaFeatures.of(sigma, dataScale, architecture.embedding()));
+        return Nd4j.create(out, new long[] {n, width}, 'c');
     }
 
     private INDArray toScore(INDArray out, INDArray sigma, DataType type) {

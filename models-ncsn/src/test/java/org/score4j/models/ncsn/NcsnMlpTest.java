@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.NoiseSchedule;
@@ -30,6 +32,62 @@ class NcsnMlpTest {
         INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
         INDArray analytic = model.meanParameterGradient(batch.loss(scores).scoreGradient(), 8);
         FiniteDifferences.assertGradientMatches(model, batch, model::parametersView, analytic, 37, 1e-2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"swish", "relu", "softplus", "tanh", "elu"})
+    void computesWhatDl4jDenseLayersComputeOnTheSameParameters(String activation) {
+        NcsnMlp model = NcsnMlp.create(new MlpArchitecture(16, 3, activation, 4, true, false), spec(3, 0));
+        INDArray x = new SeededRandom(4).normal(6, 3);
+        INDArray sigma = Nd4j.createFromArray(0.3f, 1f, 1f, 2f, 4f, 0.5f);
+        INDArray expected = model.network().output(model.features(x, sigma), false);
+        assertThat(model.forwardForTraining(x, sigma).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-5);
+        // Scoring takes the inference path (the fused swish where that is the activation).
+        assertThat(model.score(x, sigma).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-5);
+    }
+
+    @Test
+    void directSgemmAndNd4jGiveTheSameForwardAndBackwardPasses() {
+        INDArray flat = new SeededRandom(7).normal(new DenseStack("swish", 5, 8, 8, 3).size());
+        INDArray input = new SeededRandom(8).normal(6, 5);
+        INDArray g = new SeededRandom(9).normal(6, 3);
+        INDArray[] results = new INDArray[4];
+        int i = 0;
+        for (MatrixProducts products : java.util.List.of(MatrixProducts.best(), MatrixProducts.viaNd4j())) {
+            DenseStack stack = new DenseStack(products, "swish", 5, 8, 8, 3);
+            DenseStack.Trace trace = new DenseStack.Trace();
+            results[i++] = stack.forward(stack.views(flat), input.dup(), trace);
+            INDArray gradient = Nd4j.zeros(flat.shape());
+            stack.backward(stack.views(flat), trace, g.dup(), stack.views(gradient));
+            results[i++] = gradient;
+        }
+        assertThat(results[0].sub(results[2]).amaxNumber().doubleValue()).isLessThan(1e-5);
+        assertThat(results[1].sub(results[3]).amaxNumber().doubleValue()).isLessThan(1e-4);
+        assertThat(results[1].amaxNumber().doubleValue()).isPositive();
+    }
+
+    @Test
+    void takesAdamStepsOnDl4jsOwnOptimizerState() throws IOException {
+        // From fresh moments Adam's first update is lr·g/(|g| + ε) after bias correction: every parameter with a
+        // clear gradient moves by the learning rate against its sign.
+        NcsnMlp model = NcsnMlp.create(SMALL, spec(3, 0));
+        Objective.Batch batch = new DenoisingTarget().prepare(new SeededRandom(1).normal(8, 3), LEVELS, new SeededRandom(2));
+        INDArray g = model.meanParameterGradient(batch.loss(model.forwardForTraining(batch.inputs(), batch.sigmas()))
+                .scoreGradient(), 8);
+        INDArray before = model.parameters();
+        step(model, batch);
+        INDArray moved = model.parameters().sub(before);
+        int clear = 0;
+        for (int i = 0; i < g.length(); i++) {
+            if (Math.abs(g.getDouble(i)) > 1e-4) {
+                assertThat(moved.getDouble(i)).as("parameter " + i).isCloseTo(-3e-3 * Math.signum(g.getDouble(i)),
+                        org.assertj.core.data.Offset.offset(1e-5));
+                clear++;
+            }
+        }
+        assertThat(clear).isGreaterThan((int) (g.length() / 2));
+        // The moments live in DL4J's updater state, so they are saved with the model.
+        assertThat(model.network().getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
     }
 
     @Test

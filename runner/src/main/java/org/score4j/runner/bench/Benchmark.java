@@ -112,6 +112,7 @@ public final class Benchmark {
                 Boolean.toString(matmul)));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

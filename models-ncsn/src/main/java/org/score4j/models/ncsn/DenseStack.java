@@ -1,0 +1,183 @@
+package org.score4j.models.ncsn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The forward and backward passes of a stack of dense layers (swish hidden layers, identity output) as a handful of
+ * ND4J operations per layer, on views of one flat parameter vector laid out as DL4J's dense layers lay it out (per
+ * layer: W as [in, out] in Fortran order, then b). DL4J's layer API spends most of a small network's time in its own
+ * machinery (workspaces, per-layer bookkeeping) and in slow matrix products; this does the arithmetic, with the
+ * products in {@link MatrixProducts}.
+ *
+ * <p>Swish is built from its parts, z·sigmoid(z), and its derivative as s + a·(1 − s) with s = sigmoid(z) and
+ * a = z·s: the fused derivative op overflows to NaN for inputs above ~44. Other activations use ND4J's own.
+ */
+final class DenseStack {
+    private final int[] widths;
+    private final MatrixProducts products;
+    private final Scratch inference = new Scratch();
+    private final Scratch training = new Scratch();
+    private final Scratch backward = new Scratch();
+    /** The hidden activation, or null for swish. */
+    private final IActivation activation;
+
+    /**
+     * @param activation hidden activation: swish, relu, softplus, tanh or elu
+     * @param widths     input width, the hidden widths, then the output width
+     */
+    DenseStack(String activation, int... widths) {
+        this(MatrixProducts.best(), activation, widths);
+    }
+
+    DenseStack(MatrixProducts products, String activation, int... widths) {
+        this.products = products;
+        if (widths.length < 2) {
+            throw new IllegalArgumentException("need an input and an output width");
+        }
+        this.widths = widths.clone();
+        this.activation = switch (activation) {
+            case "swish" -> null;
+            case "relu" -> Activation.RELU.getActivationFunction();
+            case "softplus" -> Activation.SOFTPLUS.getActivationFunction();
+            case "tanh" -> Activation.TANH.getActivationFunction();
+            case "elu" -> Activation.ELU.getActivationFunction();
+            default -> throw new IllegalArgumentException("unknown activation " + activation);
+        };
+    }
+
+    /** Number of parameters. */
+    long size() {
+        long n = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            n += (long) widths[l] * widths[l + 1] + widths[l + 1];
+        }
+        return n;
+    }
+
+    /** Weights and biases of each layer as views of {@code flat} (parameters, or a gradient of the same layout). */
+    Views views(INDArray flat) {
+        INDArray vector = flat.reshape(flat.length());
+        List<INDArray> weights = new ArrayList<>();
+        List<INDArray> biases = new ArrayList<>();
+        long at = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            long w = (long) widths[l] * widths[l + 1];
+            weights.add(vector.get(NDArrayIndex.interval(at, at + w)).reshape('f', widths[l], widths[l + 1]));
+            at += w;
+            biases.add(vector.get(NDArrayIndex.interval(at, at + widths[l + 1])).reshape(widths[l + 1]));
+            at += widths[l + 1];
+        }
+        return new Views(weights, biases);
+    }
+
+    /** Per-layer views of one flat vector. */
+    record Views(List<INDArray> weights, List<INDArray> biases) {
+    }
+
+    /**
+     * What the backward pass needs from a forward pass: each layer's input, and for each hidden layer its sigmoid
+     * (swish) or its pre-activation (other activations).
+     */
+    static final class Trace {
+        private final List<INDArray> inputs = new ArrayList<>();
+        private final List<INDArray> hidden = new ArrayList<>();
+    }
+
+    /**
+     * The output for {@code input} [N, in] (float, c order); a view of a work array that the next forward pass
+     * overwrites.
+     *
+     * @param trace filled for {@link #backward}, or null for inference
+     */
+    INDArray forward(Views p, INDArray input, Trace trace) {
+        Scratch scratch = trace != null ? training : inference;
+        int n = (int) input.size(0);
+        INDArray h = input;
+        int last = widths.length - 2;
+        for (int l = 0; l <= last; l++) {
+            INDArray z = products.forward(h, p.weights().get(l), scratch.get("z" + l, n, widths[l + 1]))
+                    .addiRowVector(p.biases().get(l));
+            if (trace != null) {
+                trace.inputs.add(h);
+            }
+            if (l < last && activation == null && trace == null) {
+                // One pass: nothing needs the sigmoid afterwards.
+                h = Nd4j.exec(new Swish(z, z));
+            } else if (l < last && activation == null) {
+                INDArray s = scratch.get("s" + l, n, widths[l + 1]);
+                Nd4j.exec(new Sigmoid(z, s));
+                h = z.muli(s);
+                trace.hidden.add(s);
+            } else if (l < last) {
+                if (trace != null) {
+                    trace.hidden.add(scratch.get("pre" + l, n, widths[l + 1]).assign(z));
+                }
+                h = activation.getActivation(z, trace != null);
+            } else {
+                h = z;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Writes ∂L/∂parameters into {@code gradient} given ∂L/∂output {@code g} [N, out] for the forward pass recorded in
+     * {@code trace}; {@code g} is overwritten.
+     */
+    void backward(Views p, Trace trace, INDArray g, Views gradient) {
+        INDArray delta = g.castTo(DataType.FLOAT);
+        int n = (int) delta.size(0);
+        for (int l = widths.length - 2; l >= 0; l--) {
+            INDArray in = trace.inputs.get(l);
+            products.weightGradient(in, delta, gradient.weights().get(l));
+            gradient.biases().get(l).assign(delta.sum(0));
+            if (l == 0) {
+                break;
+            }
+            INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
+            if (activation == null) {
+                // in is the previous layer's swish output a = z·s: swish'(z) = s + a·(1 − s).
+                INDArray s = trace.hidden.get(l - 1);
+                INDArray slope = s.rsub(1, backward.get("slope" + l, n, widths[l])).muli(in).addi(s);
+                delta = back.muli(slope);
+            } else {
+                delta = activation.backprop(trace.hidden.get(l - 1), back).getFirst();
+            }
+        }
+    }
+
+    /**
+     * Work arrays kept from call to call while the batch size stays the same: fresh multi-megabyte arrays for every
+     * layer cost page faults and zeroing that took twice as long as the arithmetic (10 000 rows of 128).
+     */
+    private static final class Scratch {
+        private final java.util.Map<String, INDArray> arrays = new java.util.HashMap<>();
+
+        INDArray get(String name, long rows, long columns) {
+            INDArray a = arrays.get(name);
+            if (a == null || a.size(0) != rows || a.size(1) != columns) {
+                a = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+                arrays.put(name, a);
+            }
+            return a;
+        }
+    }
+
+    /** Floating-point operations of one forward pass per example, two per multiply–add. */
+    long forwardFlops() {
+        long flops = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            flops += 2L * widths[l] * widths[l + 1];
+        }
+        return flops;
+    }
+}
