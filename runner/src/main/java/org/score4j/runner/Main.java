@@ -48,6 +48,15 @@ public final class Main implements Runnable {
             ex.getCommandLine().usage(ex.getCommandLine().getErr());
             return UserError.USAGE;
         });
+        if (CudaDevices.cudaBackend() && !(args.length == 0 || java.util.Set.of("info", "-h", "--help", "-V", "--version")
+                .contains(args[0]))) {
+            java.util.Optional<String> problem = CudaDevices.unsupported(CudaDevices.query(),
+                    System.getenv("CUDA_VISIBLE_DEVICES"));
+            if (problem.isPresent()) {
+                System.err.println("score4j: " + problem.get());
+                return UserError.USAGE;
+            }
+        }
         return cl.execute(args);
     }
 

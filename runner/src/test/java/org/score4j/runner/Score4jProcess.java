@@ -21,11 +21,21 @@ final class Score4jProcess {
 
     /** Starts the command with its output going to {@code stdout.txt} and {@code stderr.txt} in {@code workDir}. */
     static Process start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), "", args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, with more environment variables and class-path entries placed first.
+     */
+    static Process start(Path workDir, java.util.Map<String, String> env, String classPathFirst, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Djava.awt.headless=true", "-cp", classPath(), Main.class.getName()));
+                "-Xmx2g", "-Djava.awt.headless=true", "-cp", classPathFirst.isEmpty() ? classPath()
+                        : classPathFirst + File.pathSeparator + classPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("OMP_NUM_THREADS", "2");
+        pb.environment().putAll(env);
         pb.redirectOutput(workDir.resolve("stdout.txt").toFile()).redirectError(workDir.resolve("stderr.txt").toFile());
         return pb.start();
     }
@@ -49,9 +59,14 @@ final class Score4jProcess {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, java.util.Map.of(), "", args);
+    }
+
+    static Result run(Path workDir, java.util.Map<String, String> env, String classPathFirst, String... args)
+            throws IOException, InterruptedException {
         File out = workDir.resolve("stdout.txt").toFile();
         File err = workDir.resolve("stderr.txt").toFile();
-        Process p = start(workDir, args);
+        Process p = start(workDir, env, classPathFirst, args);
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("score4j did not finish in time");

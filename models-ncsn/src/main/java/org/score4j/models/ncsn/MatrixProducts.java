@@ -37,6 +37,7 @@ final class MatrixProducts {
         int n = (int) h.size(0);
         int in = (int) w.size(0);
         int out = (int) w.size(1);
+        h = dense(h, 'c');
         check(h, 'c', n, in);
         check(w, 'f', in, out);
         check(c, 'c', n, out);
@@ -54,6 +55,7 @@ final class MatrixProducts {
         int n = (int) delta.size(0);
         int in = (int) w.size(0);
         int out = (int) w.size(1);
+        delta = dense(delta, 'c');
         check(delta, 'c', n, out);
         check(w, 'f', in, out);
         check(c, 'c', n, in);
@@ -71,8 +73,8 @@ final class MatrixProducts {
         int n = (int) h.size(0);
         int in = (int) h.size(1);
         int out = (int) delta.size(1);
-        check(h, 'c', n, in);
-        check(delta, 'c', n, out);
+        h = dense(h, 'c');
+        delta = dense(delta, 'c');
         check(gradient, 'f', in, out);
         if (direct) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
@@ -83,14 +85,29 @@ final class MatrixProducts {
         }
     }
 
+    /** {@code a}, or a copy of it in {@code order} if its memory is laid out otherwise. */
+    private static INDArray dense(INDArray a, char order) {
+        return a.dataType() == DataType.FLOAT && laidOut(a, order) ? a : a.castTo(DataType.FLOAT).dup(order);
+    }
+
     private static void check(INDArray a, char order, long rows, long columns) {
-        long stride = order == 'c' ? columns : rows;
-        boolean dense = a.dataType() == DataType.FLOAT && a.rank() == 2 && a.size(0) == rows && a.size(1) == columns
-                && (order == 'c' ? a.stride(1) == 1 && a.stride(0) == stride : a.stride(0) == 1 && a.stride(1) == stride);
-        if (!dense) {
+        if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.size(0) != rows || a.size(1) != columns
+                || !laidOut(a, order)) {
             throw new IllegalArgumentException("expected a dense float [" + rows + ", " + columns + "] array in " + order
                     + " order, got " + a.shapeInfoToString());
         }
+    }
+
+    /** Whether a 2-D array is contiguous in {@code order}; the stride of a dimension of size 1 does not matter. */
+    private static boolean laidOut(INDArray a, char order) {
+        if (a.rank() != 2) {
+            return false;
+        }
+        long rows = a.size(0);
+        long columns = a.size(1);
+        return order == 'c'
+                ? (columns == 1 || a.stride(1) == 1) && (rows == 1 || a.stride(0) == columns)
+                : (rows == 1 || a.stride(0) == 1) && (columns == 1 || a.stride(1) == rows);
     }
 
     /** The array's first element: a view's data buffer already starts at the view's offset. */

@@ -67,6 +67,19 @@ class NcsnMlpTest {
     }
 
     @Test
+    void scoresOneRowAndArraysInAnyLayout() {
+        NcsnMlp model = NcsnMlp.create(SMALL, spec(3, 0));
+        INDArray x = new SeededRandom(4).normal(5, 3);
+        INDArray sigma = Nd4j.createFromArray(0.3f, 1f, 1f, 2f, 4f);
+        INDArray all = model.score(x, sigma);
+        assertThat(model.score(x.dup('f'), sigma).sub(all).amaxNumber().doubleValue()).isLessThan(1e-6);
+        for (int i = 0; i < 5; i++) {
+            INDArray one = model.score(x.getRow(i, true), sigma.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)));
+            assertThat(one.sub(all.getRow(i, true)).amaxNumber().doubleValue()).isLessThan(1e-6);
+        }
+    }
+
+    @Test
     void takesAdamStepsOnDl4jsOwnOptimizerState() throws IOException {
         // From fresh moments Adam's first update is lr·g/(|g| + ε) after bias correction: every parameter with a
         // clear gradient moves by the learning rate against its sign.

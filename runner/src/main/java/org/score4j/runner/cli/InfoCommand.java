@@ -1,8 +1,12 @@
 package org.score4j.runner.cli;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.runner.CudaDevices;
+import org.score4j.runner.UserError;
 import org.score4j.runner.output.Provenance;
 import picocli.CommandLine.Command;
 
@@ -11,9 +15,22 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Properties v = Provenance.versions();
-        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         System.out.println("score4j        " + v.getProperty("score4j.version", "unknown"));
         System.out.println("deeplearning4j " + v.getProperty("dl4j.version", "unknown") + " (" + v.getProperty("nd4j.backend", "?") + ")");
+        List<CudaDevices.Gpu> gpus = CudaDevices.query();
+        for (CudaDevices.Gpu g : gpus) {
+            System.out.println("gpu " + g.index() + "          " + g.name() + ", compute capability " + g.major() + "."
+                    + g.minor() + (CudaDevices.unsupported(List.of(g), null).isEmpty() ? " (the CUDA build runs on it)"
+                    : " (DL4J 1.0.0-M2.1's CUDA build cannot run on it: it needs 3.7 to 8.x)"));
+        }
+        if (CudaDevices.cudaBackend()) {
+            Optional<String> problem = CudaDevices.unsupported(gpus, System.getenv("CUDA_VISIBLE_DEVICES"));
+            if (problem.isPresent()) {
+                System.out.println("backend        cannot start: " + problem.get());
+                return UserError.USAGE;
+            }
+        }
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         System.out.println("backend        " + Nd4j.getBackend().getClass().getSimpleName() + " / "
                 + env.getProperty("backend", "?") + " (libnd4j build " + Provenance.nativeBuild() + ")");
         System.out.println("device         " + (env.containsKey("cuda.devicesInformation")
