@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  */
 public final class CudaDevices {
     private static final String CUDA_BACKEND = "org/nd4j/linalg/jcublas/JCublasBackend.class";
+    private static final java.util.regex.Pattern MISSING_LIBRARY =
+            java.util.regex.Pattern.compile("[\\w.+-]+\\.so[\\w.]*: cannot open shared object file");
 
     private CudaDevices() {
     }
@@ -78,6 +80,37 @@ public final class CudaDevices {
                 + "GPUs of compute capability 3.7 to 8.x only; " + which + ". Use the CPU build (mvn install without "
                 + "-Pcuda)" + (good.isEmpty() ? "" : " or select a supported GPU with CUDA_VISIBLE_DEVICES="
                 + good.stream().map(g -> Integer.toString(g.index())).collect(Collectors.joining(","))) + ".");
+    }
+
+    /**
+     * Why the CUDA build cannot start here (no NVIDIA driver or GPU: ND4J's CUDA backend then reports itself
+     * unavailable), or empty once the backend is up. Starts the backend.
+     */
+    public static Optional<String> startProblem(List<Gpu> gpus) {
+        // ND4J prints a stack trace and a warning of its own while it probes the CUDA libraries; keep them, and quote
+        // the line that says what is missing.
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream probe = new java.io.ByteArrayOutputStream();
+        Throwable failure = null;
+        synchronized (System.class) {
+            System.setErr(new java.io.PrintStream(probe, true, StandardCharsets.UTF_8));
+            try {
+                org.nd4j.linalg.factory.Nd4j.getBackend();
+            } catch (RuntimeException | LinkageError e) {
+                failure = e;
+            } finally {
+                System.setErr(err);
+            }
+        }
+        if (failure == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher library = MISSING_LIBRARY.matcher(probe.toString(StandardCharsets.UTF_8));
+        String missing = library.find() ? library.group() : failure.getClass().getSimpleName();
+        return Optional.of("this is the CUDA build of score4j, but ND4J's CUDA backend could not start (" + missing + ")"
+                + (gpus.isEmpty() ? "; no NVIDIA GPU was found (nvidia-smi lists none)" : "") + ". Run it where an "
+                + "NVIDIA GPU of compute capability 3.7 to 8.x and its driver are present, or use the CPU build "
+                + "(mvn install without -Pcuda).");
     }
 
     /** The GPUs nvidia-smi reports, or an empty list if it is not there or says nothing usable. */

@@ -50,14 +50,20 @@ public final class Main implements Runnable {
         });
         if (CudaDevices.cudaBackend() && !(args.length == 0 || java.util.Set.of("info", "-h", "--help", "-V", "--version")
                 .contains(args[0]))) {
-            java.util.Optional<String> problem = CudaDevices.unsupported(CudaDevices.query(),
-                    System.getenv("CUDA_VISIBLE_DEVICES"));
+            java.util.List<CudaDevices.Gpu> gpus = CudaDevices.query();
+            java.util.Optional<String> problem = CudaDevices.unsupported(gpus, System.getenv("CUDA_VISIBLE_DEVICES"))
+                    .or(() -> CudaDevices.startProblem(gpus));
             if (problem.isPresent()) {
                 System.err.println("score4j: " + problem.get());
                 return UserError.USAGE;
             }
         }
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            System.err.println("score4j: internal error: " + e);
+            return 70;
+        }
     }
 
     @Override

@@ -24,7 +24,8 @@ public final class InfoCommand implements Callable<Integer> {
                     : " (DL4J 1.0.0-M2.1's CUDA build cannot run on it: it needs 3.7 to 8.x)"));
         }
         if (CudaDevices.cudaBackend()) {
-            Optional<String> problem = CudaDevices.unsupported(gpus, System.getenv("CUDA_VISIBLE_DEVICES"));
+            Optional<String> problem = CudaDevices.unsupported(gpus, System.getenv("CUDA_VISIBLE_DEVICES"))
+                    .or(() -> CudaDevices.startProblem(gpus));
             if (problem.isPresent()) {
                 System.out.println("backend        cannot start: " + problem.get());
                 return UserError.USAGE;
