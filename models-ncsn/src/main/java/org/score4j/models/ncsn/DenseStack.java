@@ -139,7 +139,7 @@ final class DenseStack {
         for (int l = widths.length - 2; l >= 0; l--) {
             INDArray in = trace.inputs.get(l);
             products.weightGradient(in, delta, gradient.weights().get(l));
-            gradient.biases().get(l).assign(delta.sum(0));
+            products.biasGradient(delta, gradient.biases().get(l));
             if (l == 0) {
                 break;
             }

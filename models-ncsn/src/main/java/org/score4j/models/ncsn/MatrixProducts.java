@@ -17,6 +17,7 @@ final class MatrixProducts {
     private static final boolean DIRECT = openBlasUsable();
 
     private final boolean direct;
+    private INDArray ones;
 
     private MatrixProducts(boolean direct) {
         this.direct = direct;
@@ -83,6 +84,26 @@ final class MatrixProducts {
         } else {
             gradient.assign(Nd4j.gemm(h, delta, true, false));
         }
+    }
+
+    /**
+     * The column sums of δ [N, out] written into {@code gradient} [out], the bias gradient: as δᵀ·1, since libnd4j's
+     * reduction along the first dimension was slower than the layer's matrix products.
+     */
+    void biasGradient(INDArray delta, INDArray gradient) {
+        int n = (int) delta.size(0);
+        int out = (int) delta.size(1);
+        delta = dense(delta, 'c');
+        if (!direct || gradient.length() != out || gradient.elementWiseStride() != 1
+                || gradient.dataType() != DataType.FLOAT) {
+            gradient.assign(delta.sum(0));
+            return;
+        }
+        if (ones == null || ones.length() < n) {
+            ones = Nd4j.ones(DataType.FLOAT, n);
+        }
+        openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, n, out, 1f,
+                pointer(delta), out, pointer(ones), 1, 0f, pointer(gradient), 1);
     }
 
     /** {@code a}, or a copy of it in {@code order} if its memory is laid out otherwise. */
