@@ -50,6 +50,61 @@ public interface ScoreModel extends ScoreFunction {
         return OptionalLong.empty();
     }
 
+    /**
+     * Whether this model can be trained data-parallel: replicas given the same {@link #parameters} compute
+     * {@link #parameterGradient}s on shards of a minibatch, and one model applies their sum with
+     * {@link #applyParameterGradient}. When false, the four methods throw {@link UnsupportedOperationException}.
+     *
+     * @since API 1.4
+     */
+    default boolean dataParallel() {
+        return false;
+    }
+
+    /**
+     * A copy of the trainable parameters as one flat float vector {@code [P]} (P = {@link #parameterCount}), in an
+     * order fixed by the architecture. The moving average and the optimizer state are not included.
+     *
+     * @since API 1.4
+     */
+    default INDArray parameters() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
+    /**
+     * Replaces the trainable parameters with {@code flat} ({@code [P]}, the order of {@link #parameters}); the moving
+     * average and the optimizer state stay as they are.
+     *
+     * @since API 1.4
+     */
+    default void setParameters(INDArray flat) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
+    /**
+     * Back-propagates like {@link #applyGradient} but takes no step: returns ∂(summed loss)/∂parameters of the last
+     * {@link #forwardForTraining} call as a new flat float vector {@code [P]}.
+     *
+     * @param scoreGradient ∂(summed loss)/∂scores, the shape of the last scores
+     * @since API 1.4
+     */
+    default INDArray parameterGradient(INDArray scoreGradient) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
+    /**
+     * Takes one optimizer step, as {@link #applyGradient} does, from a given gradient of the mean loss ({@code [P]}, e.g.
+     * the shards' {@link #parameterGradient}s summed and divided by the examples they cover): clipping, the
+     * optimizer and the moving average as there. For one shard this gives exactly what {@link #applyGradient} gives.
+     *
+     * @return the norm of {@code meanGradient}, before any clipping
+     * @throws NonFiniteException if {@code meanGradient} is not finite; parameters are then unchanged
+     * @since API 1.4
+     */
+    default double applyParameterGradient(INDArray meanGradient) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
     /** Number of optimizer steps applied so far. */
     long iterations();
 

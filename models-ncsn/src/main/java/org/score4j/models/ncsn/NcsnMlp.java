@@ -145,6 +145,46 @@ public final class NcsnMlp implements ScoreModel {
     public double applyGradient(INDArray scoreGradient, int examples) {
         backpropagate(scoreGradient);
         gradient.divi(examples);
+        return step();
+    }
+
+    @Override
+    public boolean dataParallel() {
+        return true;
+    }
+
+    @Override
+    public INDArray parameters() {
+        return network.params().dup().reshape(network.params().length());
+    }
+
+    @Override
+    public void setParameters(INDArray flat) {
+        if (flat.length() != network.params().length()) {
+            throw new IllegalArgumentException("ncsn-mlp has " + network.params().length() + " parameters, got " + flat.length());
+        }
+        // In place: the layers run on views of this array.
+        network.params().assign(flat.reshape(network.params().shape()).castTo(DataType.FLOAT));
+    }
+
+    @Override
+    public INDArray parameterGradient(INDArray scoreGradient) {
+        backpropagate(scoreGradient);
+        return gradient.dup().reshape(gradient.length());
+    }
+
+    @Override
+    public double applyParameterGradient(INDArray meanGradient) {
+        if (meanGradient.length() != gradient.length()) {
+            throw new IllegalArgumentException("ncsn-mlp has " + gradient.length() + " parameters, got a gradient of "
+                    + meanGradient.length());
+        }
+        gradient.assign(meanGradient.reshape(gradient.shape()).castTo(DataType.FLOAT));
+        return step();
+    }
+
+    /** Clips {@link #gradient} (of the mean loss), turns it into Adam's update and applies it, then the average. */
+    private double step() {
         double norm = gradient.norm2Number().doubleValue();
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-mlp is " + norm);
@@ -258,11 +298,6 @@ public final class NcsnMlp implements ScoreModel {
     /** The live flattened parameters, for tests. */
     INDArray parametersView() {
         return network.params();
-    }
-
-    /** The flattened parameters (a copy). */
-    public INDArray parameters() {
-        return network.params().dup();
     }
 
     /** [x·1/√(σ² + s²) (input scaling), σ features] per row, built on the JVM in one pass. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
 import org.score4j.api.mixture.GaussianMixture;
@@ -221,6 +222,38 @@ class NcsnMlpTest {
         assertThatThrownBy(() -> factory.create(Settings.of(factory, "activation = sigmoid, embedding = 3")))
                 .hasMessageContaining("ncsn-mlp.activation: expected one of swish, relu, softplus, tanh, elu, got \"sigmoid\"")
                 .hasMessageContaining("ncsn-mlp.embedding: must be even, got 3");
+    }
+
+    @Test
+    void dataParallelShardsSumToTheWholeBatchStep() {
+        // Two replicas holding the same parameters, each with half the batch: their summed gradients, applied as a
+        // mean, move the parameters as one model stepping on the whole batch does.
+        NcsnMlp whole = NcsnMlp.create(SMALL, spec(3, 0));
+        NcsnMlp driver = NcsnMlp.create(SMALL, spec(3, 0));
+        NcsnMlp replica = NcsnMlp.create(SMALL, spec(3, 7));
+        assertThat(whole.dataParallel()).isTrue();
+        driver.setParameters(whole.parameters());
+        replica.setParameters(driver.parameters());
+        assertThat(replica.parameters().toFloatVector()).containsExactly(driver.parameters().toFloatVector());
+
+        Objective.Batch batch = new DenoisingTarget().prepare(new SeededRandom(1).normal(8, 3), LEVELS, new SeededRandom(2));
+        step(whole, batch);
+        INDArray sum = Nd4j.zeros(DataType.FLOAT, driver.parameterCount());
+        for (int half = 0; half < 2; half++) {
+            INDArray rows = batch.inputs().get(NDArrayIndex.interval(4 * half, 4 * half + 4), NDArrayIndex.all());
+            INDArray sigmas = batch.sigmas().get(NDArrayIndex.interval(4 * half, 4 * half + 4));
+            INDArray scores = replica.forwardForTraining(rows, sigmas);
+            // The loss is a sum over rows, so this half's rows of the gradient depend on this half's scores only.
+            INDArray all = Nd4j.zeros(DataType.FLOAT, batch.inputs().shape());
+            all.get(NDArrayIndex.interval(4 * half, 4 * half + 4), NDArrayIndex.all()).assign(scores);
+            INDArray g = batch.loss(all).scoreGradient().get(NDArrayIndex.interval(4 * half, 4 * half + 4), NDArrayIndex.all());
+            sum.addi(replica.parameterGradient(g));
+        }
+        driver.applyParameterGradient(sum.divi(8));
+        assertThat(driver.parameters().toDoubleVector()).usingComparatorWithPrecision(1e-6)
+                .containsExactly(whole.parameters().toDoubleVector());
+        assertThat(driver.iterations()).isEqualTo(1);
+        assertThat(replica.iterations()).isZero();
     }
 
     private static void step(NcsnMlp model, Objective.Batch batch) {

@@ -7,10 +7,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.NonFiniteException;
-import org.score4j.api.Objective;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;
@@ -69,6 +67,14 @@ public final class Trainer {
      * @param resume a checkpoint of this run (its model, step and statistics), or null to start afresh
      */
     public TrainingResult train(ProgressBar progress, Checkpoints.Loaded resume) {
+        return train(progress, resume, null);
+    }
+
+    /**
+     * Trains, continuing from {@code resume} when it is not null, with each step run by {@code steps} (null: a
+     * {@link TrainingStep} in this process).
+     */
+    public TrainingResult train(ProgressBar progress, Checkpoints.Loaded resume, TrainingStep.Runner steps) {
         TrainSettings t = run.train();
         NoiseSchedule schedule = run.schedule();
         double scale = dataScale(run);
@@ -91,7 +97,8 @@ public final class Trainer {
             first = resume.step() + 1;
             log = TrainingLog.resume(directory.resolve("train-log.csv"), schedule.sigmas(), resume.step());
         }
-        TrainingStep trainingStep = new TrainingStep(run.data(), run.objective(), schedule, t.batchSize(), run.seed());
+        TrainingStep.Runner trainingStep = steps != null ? steps
+                : new TrainingStep(run.data(), run.objective(), schedule, t.batchSize(), run.seed())::run;
         String dataFingerprint = run.data().fingerprint();
         long lastCheckpoint = resume == null ? 0 : resume.step();
         long started = System.nanoTime();
@@ -103,12 +110,10 @@ public final class Trainer {
                 } catch (NonFiniteException e) {
                     throw diverged(step, e.getMessage(), lastCheckpoint);
                 }
-                Loss loss = outcome.loss();
-                Objective.Batch batch = outcome.batch();
                 if (!outcome.applied()) {
-                    throw diverged(step, "the loss is " + loss.mean() + " at " + firstBadLevel(loss, batch), lastCheckpoint);
+                    throw diverged(step, "the loss is " + outcome.meanLoss() + " at " + firstBadLevel(outcome), lastCheckpoint);
                 }
-                stats.record(step, loss.perExample().toDoubleVector(), batch.levels(), loss.mean(), outcome.gradNorm());
+                stats.record(step, outcome.perExample(), outcome.levels(), outcome.meanLoss(), outcome.gradNorm());
                 double elapsed = stats.secondsBefore() + (System.nanoTime() - started) / 1e9;
                 if (step % t.logEvery() == 0 || step == t.steps()) {
                     long n = step % t.logEvery() == 0 ? t.logEvery() : step % t.logEvery();
@@ -141,11 +146,11 @@ public final class Trainer {
                 + ". Try a smaller train.learning-rate or set train.clip-norm.", UserError.FAILED);
     }
 
-    private String firstBadLevel(Loss loss, Objective.Batch batch) {
-        double[] per = loss.perExample().toDoubleVector();
+    private String firstBadLevel(TrainingStep.Outcome outcome) {
+        double[] per = outcome.perExample();
         for (int i = 0; i < per.length; i++) {
             if (!Double.isFinite(per[i])) {
-                return "level " + batch.levels()[i] + " (σ = " + run.schedule().sigma(batch.levels()[i]) + ")";
+                return "level " + outcome.levels()[i] + " (σ = " + run.schedule().sigma(outcome.levels()[i]) + ")";
             }
         }
         return "an unknown level";

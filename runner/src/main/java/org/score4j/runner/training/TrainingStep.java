@@ -46,17 +46,63 @@ public final class TrainingStep {
         Objective.Batch batch = objective.prepare(x, schedule, new SeededRandom(Seeds.derive(objectiveStream, step)));
         INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
         Loss loss = batch.loss(scores);
+        double[] perExample = loss.perExample().toDoubleVector();
         if (!Double.isFinite(loss.mean())) {
-            return new Outcome(batch, loss, Double.NaN, false);
+            return new Outcome(perExample, batch.levels(), loss.mean(), Double.NaN, false);
         }
         double gradNorm = model.applyGradient(loss.scoreGradient(), batch.levels().length);
-        return new Outcome(batch, loss, gradNorm, true);
+        return new Outcome(perExample, batch.levels(), loss.mean(), gradNorm, true);
     }
 
     /**
-     * @param gradNorm the parameter-gradient norm of the mean loss (NaN when not applied)
-     * @param applied  whether the optimizer stepped (false when the loss was not finite)
+     * Shard {@code shard} of {@code shards} of step {@code step} for data-parallel training: its share of the batch
+     * ({@link #shardSize}), drawn from streams derived from (seed, step, shard), scored by {@code model}, and the
+     * gradient of its summed loss. One shard draws exactly what {@link #run} draws.
      */
-    public record Outcome(Objective.Batch batch, Loss loss, double gradNorm, boolean applied) {
+    public Shard shard(ScoreModel model, long step, int shard, int shards) {
+        long dataSeed = Seeds.derive(dataStream, step);
+        long objectiveSeed = Seeds.derive(objectiveStream, step);
+        if (shards > 1) {
+            dataSeed = Seeds.derive(dataSeed, "shard-" + shard);
+            objectiveSeed = Seeds.derive(objectiveSeed, "shard-" + shard);
+        }
+        INDArray x = data.sample(shardSize(batchSize, shard, shards), new SeededRandom(dataSeed));
+        Objective.Batch batch = objective.prepare(x, schedule, new SeededRandom(objectiveSeed));
+        INDArray scores = model.forwardForTraining(batch.inputs(), batch.sigmas());
+        Loss loss = batch.loss(scores);
+        double[] perExample = loss.perExample().toDoubleVector();
+        float[] gradient = Double.isFinite(loss.mean()) ? model.parameterGradient(loss.scoreGradient()).toFloatVector() : null;
+        return new Shard(perExample, batch.levels(), gradient);
+    }
+
+    /** The examples of shard {@code shard} of {@code shards} of a batch: an even split, the first shards one more. */
+    public static int shardSize(int batchSize, int shard, int shards) {
+        return batchSize / shards + (shard < batchSize % shards ? 1 : 0);
+    }
+
+    /**
+     * @param perExample each example's loss (the shape of the batch's levels)
+     * @param levels     each example's noise level index
+     * @param meanLoss   the mean loss over the batch
+     * @param gradNorm   the parameter-gradient norm of the mean loss (NaN when not applied)
+     * @param applied    whether the optimizer stepped (false when the loss was not finite)
+     */
+    public record Outcome(double[] perExample, int[] levels, double meanLoss, double gradNorm, boolean applied) {
+    }
+
+    /**
+     * What a shard of a data-parallel step computes.
+     *
+     * @param perExample each example's loss
+     * @param levels     each example's noise level index
+     * @param gradient   ∂(summed loss of the shard)/∂parameters, or null when the loss is not finite
+     */
+    public record Shard(double[] perExample, int[] levels, float[] gradient) implements java.io.Serializable {
+    }
+
+    /** Runs the steps of a training: {@link TrainingStep#run} here, or shards on an engine. */
+    @FunctionalInterface
+    public interface Runner {
+        Outcome run(ScoreModel model, long step);
     }
 }
