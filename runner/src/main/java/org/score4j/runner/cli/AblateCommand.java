@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.runner.UserError;
+import org.score4j.runner.engine.Engine;
 import org.score4j.runner.output.RunDirectory;
 import org.score4j.runner.plugins.Catalog;
 import org.score4j.runner.study.Cell;
@@ -19,6 +20,7 @@ import org.score4j.runner.study.StudyRunner;
 import org.score4j.runner.study.StudyTable;
 import org.score4j.runner.wiring.ResolvedRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ablate", description = "Run a study: every combination of a grid of overrides (× seeds) as its own "
@@ -44,12 +46,24 @@ public final class AblateCommand implements Callable<Integer> {
             defaultValue = "${env:SCORE4J_PLUGINS:-plugins}")
     Path plugins;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() {
         StudyDefinition study = StudyDefinition.read(file, overrides);
         List<Cell> cells = study.cells();
         Workflow workflow = new Workflow(Catalog.discover(plugins), System.out, System.err);
         List<ResolvedRun> runs = resolveAll(workflow, cells);
+        if (!engine.local()) {
+            if (jobs != 1) {
+                throw new UserError("--jobs is for the local engine; the spark engine runs as many cells at a time as "
+                        + "its executors have task slots");
+            }
+            try (Engine e = engine.open(plugins, System.err)) {
+                return runStudy(study, cells, workflow, runs, e);
+            }
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         if (jobs < 1) {
             throw new UserError("--jobs expects a number of cells to run at a time ≥ 1, got " + jobs);
@@ -67,19 +81,21 @@ public final class AblateCommand implements Callable<Integer> {
             Nd4j.factory().blas().setMaxThreads(threads);
         }
         try {
-            return runStudy(study, cells, workflow, runs);
+            return runStudy(study, cells, workflow, runs, null);
         } finally {
             Nd4j.getEnvironment().setMaxThreads(nativeThreads);
             Nd4j.factory().blas().setMaxThreads(blasThreads);
         }
     }
 
-    private int runStudy(StudyDefinition study, List<Cell> cells, Workflow workflow, List<ResolvedRun> runs) {
+    private int runStudy(StudyDefinition study, List<Cell> cells, Workflow workflow, List<ResolvedRun> runs, Engine engine) {
         Path dir = out != null ? out : Path.of("runs", "study-" + study.name().replaceAll("[^A-Za-z0-9._-]", "_"));
         RunDirectory target = RunDirectory.create(dir, true);
         copyStudyFile(target);
         System.err.println("score4j ablate: study '" + study.name() + "' -> " + dir);
-        List<StudyRunner.Outcome> outcomes = new StudyRunner(workflow.catalog(), System.err).run(cells, runs, dir, jobs);
+        StudyRunner runner = new StudyRunner(workflow.catalog(), System.err);
+        List<StudyRunner.Outcome> outcomes = engine == null ? runner.run(cells, runs, dir, jobs)
+                : engine.runStudy(cells, runs, dir, runner);
         StudyTable table = new StudyTable(study, outcomes);
         StudyReport.write(study, table, target);
         System.out.print(table.markdown());

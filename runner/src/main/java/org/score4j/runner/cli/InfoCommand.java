@@ -42,6 +42,9 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("java           " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("memory         heap max " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, off-heap max "
                 + org.bytedeco.javacpp.Pointer.maxBytes() / (1 << 20) + " MiB");
+        System.out.println("engine local   this process (--engine local, the default)");
+        org.score4j.runner.engine.Engines.available().forEach((name, p) ->
+                System.out.println(String.format("engine %-7s ", name) + p.description()));
         return 0;
     }
 }

@@ -12,12 +12,15 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "continue a run from its newest readable checkpoint, then sample and evaluate")
     Path resume;
 
     @Override
     public Integer call() {
-        return resume != null ? Workflow.resume("run", options, resume, true) : Workflow.train("run", options, true);
+        return resume != null ? Workflow.resume("run", options, engine, resume, true) : Workflow.train("run", options, engine, true);
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.score4j.runner.ComponentKind;
+import org.score4j.runner.engine.Engine;
+import org.score4j.runner.plugins.Catalog;
 import org.score4j.runner.config.ConfigSources;
 import org.score4j.runner.output.RunDirectory;
 import org.score4j.runner.training.Checkpoints;
@@ -18,6 +20,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Option(names = "--from", required = true, paramLabel = "RUN_DIR", description = "a directory written by run or train")
     Path from;
 
@@ -25,10 +30,13 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() {
         Config user = ConfigSources.over(ConfigSources.user(Workflow.savedConfig(from), List.of()),
                 ConfigSources.user(options.config, options.overrides));
-        Workflow w = new Workflow(options.plugins, System.out, System.err);
-        var run = w.resolve(user);
+        Catalog catalog = Catalog.discover(options.plugins);
+        var run = new Workflow(catalog, System.out, System.err).resolve(user);
         Path out = options.out != null ? options.out : from.resolve("sample-" + run.names().get(ComponentKind.SAMPLER));
-        Checkpoints.Loaded checkpoint = w.checkpoint(from, run);
-        return w.execute("sample", run, RunDirectory.create(out, options.force), false, true, checkpoint);
+        try (Engine e = engine.open(options.plugins, System.err)) {
+            Workflow w = new Workflow(catalog, System.out, System.err, e);
+            Checkpoints.Loaded checkpoint = w.checkpoint(from, run);
+            return w.execute("sample", run, RunDirectory.create(out, options.force), false, true, checkpoint);
+        }
     }
 }

@@ -11,12 +11,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "continue a run from its newest readable checkpoint (same config; --set train.steps=N to go further)")
     Path resume;
 
     @Override
     public Integer call() {
-        return resume != null ? Workflow.resume("train", options, resume, false) : Workflow.train("train", options, false);
+        return resume != null ? Workflow.resume("train", options, engine, resume, false) : Workflow.train("train", options, engine, false);
     }
 }

@@ -23,6 +23,7 @@ import org.score4j.runner.ProgressBar;
 import org.score4j.runner.UserError;
 import org.score4j.runner.config.ConfigDiff;
 import org.score4j.runner.config.ConfigSources;
+import org.score4j.runner.engine.Engine;
 import org.score4j.runner.evaluation.Evaluation;
 import org.score4j.runner.evaluation.SampleMetrics;
 import org.score4j.runner.output.Provenance;
@@ -47,6 +48,7 @@ public final class Workflow {
     private final PrintStream err;
     private final Catalog catalog;
     private final ComponentResolver resolver;
+    private final Engine engine;
 
     Workflow(Path pluginDir, PrintStream out, PrintStream err) {
         this(Catalog.discover(pluginDir), out, err);
@@ -54,6 +56,12 @@ public final class Workflow {
 
     /** A workflow over already discovered plugins, reporting to {@code out} (results) and {@code err} (progress). */
     public Workflow(Catalog catalog, PrintStream out, PrintStream err) {
+        this(catalog, out, err, null);
+    }
+
+    /** As {@link #Workflow(Catalog, PrintStream, PrintStream)}, sampling and training on {@code engine} (null: here). */
+    public Workflow(Catalog catalog, PrintStream out, PrintStream err, Engine engine) {
+        this.engine = engine;
         this.out = java.util.Objects.requireNonNull(out, "out");
         this.err = java.util.Objects.requireNonNull(err, "err");
         this.catalog = java.util.Objects.requireNonNull(catalog, "catalog");
@@ -65,11 +73,14 @@ public final class Workflow {
     }
 
     /** The {@code run} and {@code train} commands: resolve the user's configuration, train, and sample when asked. */
-    static int train(String command, CommonOptions options, boolean sample) {
-        Workflow w = new Workflow(options.plugins, System.out, System.err);
-        ResolvedRun run = w.resolve(ConfigSources.user(options.config, options.overrides));
-        RunDirectory dir = RunDirectory.create(options.out != null ? options.out : defaultOut(), options.force);
-        return w.execute(command, run, dir, true, sample, null);
+    static int train(String command, CommonOptions options, EngineOptions engineOptions, boolean sample) {
+        Catalog catalog = Catalog.discover(options.plugins);
+        ResolvedRun run = new Workflow(catalog, System.out, System.err).resolve(ConfigSources.user(options.config, options.overrides));
+        try (Engine engine = engineOptions.open(options.plugins, System.err)) {
+            Workflow w = new Workflow(catalog, System.out, System.err, engine);
+            RunDirectory dir = RunDirectory.create(options.out != null ? options.out : defaultOut(), options.force);
+            return w.execute(command, run, dir, true, sample, null);
+        }
     }
 
     /**
@@ -77,7 +88,10 @@ public final class Workflow {
      * own configuration (plus {@code --set} overrides). A change to anything that shapes training (all but
      * {@code train.steps} and the sampler, sample and eval sections) or to the data is refused unless {@code force}.
      */
-    static int resume(String command, CommonOptions options, Path runDir, boolean sample) {
+    static int resume(String command, CommonOptions options, EngineOptions engineOptions, Path runDir, boolean sample) {
+        if (!engineOptions.local()) {
+            throw new UserError("--resume continues a run in this process; leave out --engine " + engineOptions.engine);
+        }
         if (options.config != null) {
             throw new UserError("--resume continues " + runDir + " with its own config.conf; change keys with --set, not -c");
         }
@@ -177,7 +191,8 @@ public final class Workflow {
         ScoreFunction score;
         if (train) {
             ProgressBar bar = new ProgressBar("train", err);
-            trained = new Trainer(run, dir.path(), configHash, rendered).train(bar, from);
+            trained = engine != null && from == null ? engine.train(run, dir.path(), configHash, rendered, bar)
+                    : new Trainer(run, dir.path(), configHash, rendered).train(bar, from);
             score = trained.model();
         } else {
             score = from.model();
@@ -187,10 +202,13 @@ public final class Workflow {
         if (sample) {
             long t0 = System.nanoTime();
             try {
-                boolean images = run.data().exampleShape().length == 3 && run.eval().plots();
+                // An engine's tasks return their chains' end points only, so its runs draw no trajectory grid.
+                boolean images = engine == null && run.data().exampleShape().length == 3 && run.eval().plots();
                 Trajectory trajectory = images ? new Trajectory(score, run.schedule(), 8, 8) : null;
-                samples = ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
-                        run.seed(), run.data().exampleShape(), new ProgressBar("sample", err));
+                ProgressBar bar = new ProgressBar("sample", err);
+                samples = engine != null ? engine.sample(run, newestCheckpoint(dir, from), bar)
+                        : ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
+                        run.seed(), run.data().exampleShape(), bar);
                 INDArray path = images ? trajectory.grid(samples) : null;
                 if (path != null) {
                     try {
@@ -209,6 +227,14 @@ public final class Workflow {
         metrics.putAll(Evaluation.evaluate(run, score, samples, trained, seconds, dir));
         dir.writeJson("metrics.json", metrics);
         return metrics;
+    }
+
+    /** The checkpoint an engine samples: the one given, or the newest of the run just trained. */
+    private static Path newestCheckpoint(RunDirectory dir, Checkpoints.Loaded from) {
+        if (from != null) {
+            return from.file();
+        }
+        return Checkpoints.list(dir.path()).get(0);
     }
 
     /** A resolved configuration as HOCON text, the form its hash is taken of. */

@@ -22,22 +22,37 @@ public final class ChainSampling {
 
     public static INDArray run(ScoreFunction score, Sampler sampler, NoiseSchedule schedule, SampleSettings settings,
                                long seed, long[] exampleShape, ProgressListener progress) {
-        long sampleSeed = Seeds.derive(seed, "sample");
-        long perBatch = sampler.evaluations(schedule);
-        int batches = (settings.count() + settings.batchSize() - 1) / settings.batchSize();
-        long total = perBatch * batches;
+        int batches = batches(settings);
+        long total = sampler.evaluations(schedule) * batches;
         List<INDArray> parts = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            int first = b * settings.batchSize();
-            int chains = Math.min(settings.batchSize(), settings.count() - first);
-            ChainRandom rng = new ChainRandom(sampleSeed, first, chains);
-            long[] shape = new long[exampleShape.length + 1];
-            shape[0] = chains;
-            System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-            INDArray start = rng.uniform(settings.low(), settings.high(), shape);
-            long offset = perBatch * b;
-            parts.add(sampler.sample(score, schedule, start, rng, (done, t) -> progress.progress(offset + done, total)));
+            parts.add(batch(score, sampler, schedule, settings, seed, exampleShape, b, progress, total));
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
+    }
+
+    /** How many batches {@link #run} samples: {@code sample.count} chains, {@code sample.batch-size} at a time. */
+    public static int batches(SampleSettings settings) {
+        return (settings.count() + settings.batchSize() - 1) / settings.batchSize();
+    }
+
+    /**
+     * Batch {@code b} of {@link #run}, on its own: chains {@code b·batch-size} onwards, each from its own stream, so
+     * batches sampled apart (e.g. on other machines) and concatenated in order equal {@link #run} bit for bit.
+     *
+     * @param total the evaluations of the whole run, for progress (which counts this batch's from {@code b} on)
+     */
+    public static INDArray batch(ScoreFunction score, Sampler sampler, NoiseSchedule schedule, SampleSettings settings,
+                                 long seed, long[] exampleShape, int b, ProgressListener progress, long total) {
+        long perBatch = sampler.evaluations(schedule);
+        int first = b * settings.batchSize();
+        int chains = Math.min(settings.batchSize(), settings.count() - first);
+        ChainRandom rng = new ChainRandom(Seeds.derive(seed, "sample"), first, chains);
+        long[] shape = new long[exampleShape.length + 1];
+        shape[0] = chains;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        INDArray start = rng.uniform(settings.low(), settings.high(), shape);
+        long offset = perBatch * b;
+        return sampler.sample(score, schedule, start, rng, (done, t) -> progress.progress(offset + done, total));
     }
 }

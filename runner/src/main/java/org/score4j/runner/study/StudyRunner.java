@@ -75,12 +75,17 @@ public final class StudyRunner {
     }
 
     /**
-     * Runs every cell not finished before with {@code jobs} cells or trainings at a time.
-     *
-     * @param runs each cell's resolved configuration, in the order of {@code cells}
-     * @return one outcome per cell, in the order of {@code cells}
+     * What a study has left to do: the outcomes of cells finished by an earlier run with the same configuration
+     * (null for the others), and the cells still to run grouped by the model they share, in study order.
      */
-    public List<Outcome> run(List<Cell> cells, List<ResolvedRun> runs, Path out, int jobs) {
+    public record Plan(List<Outcome> previous, Map<String, List<Integer>> groups) {
+        public int reused() {
+            return (int) previous.stream().filter(Objects::nonNull).count();
+        }
+    }
+
+    /** Finds the cells finished before and groups the others by their model. */
+    public Plan plan(List<Cell> cells, List<ResolvedRun> runs, Path out) {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
@@ -89,10 +94,28 @@ public final class StudyRunner {
                 groups.computeIfAbsent(modelKey(runs.get(i)), k -> new ArrayList<>()).add(i);
             }
         }
-        int reused = (int) outcomes.stream().filter(Objects::nonNull).count();
-        console.printf(Locale.ROOT, "%d cells: %d finished earlier, %d to run on %d model%s, %d at a time%n",
-                cells.size(), reused, cells.size() - reused, groups.size(), groups.size() == 1 ? "" : "s", jobs);
-        AtomicInteger done = new AtomicInteger(reused);
+        return new Plan(outcomes, groups);
+    }
+
+    /** The line a study starts with. */
+    public void announce(Plan plan, int cells, String where) {
+        int groups = plan.groups().size();
+        console.printf(Locale.ROOT, "%d cells: %d finished earlier, %d to run on %d model%s, %s%n", cells, plan.reused(),
+                cells - plan.reused(), groups, groups == 1 ? "" : "s", where);
+    }
+
+    /**
+     * Runs every cell not finished before with {@code jobs} cells or trainings at a time.
+     *
+     * @param runs each cell's resolved configuration, in the order of {@code cells}
+     * @return one outcome per cell, in the order of {@code cells}
+     */
+    public List<Outcome> run(List<Cell> cells, List<ResolvedRun> runs, Path out, int jobs) {
+        Plan plan = plan(cells, runs, out);
+        Map<String, List<Integer>> groups = plan.groups();
+        List<Outcome> outcomes = new ArrayList<>(plan.previous());
+        announce(plan, cells.size(), jobs + " at a time");
+        AtomicInteger done = new AtomicInteger(plan.reused());
         long started = System.nanoTime();
         // Sampling a trained model goes ahead of training the next one, so finished cells come early and steadily.
         AtomicLong order = new AtomicLong();
@@ -125,6 +148,39 @@ public final class StudyRunner {
             pool.shutdownNow();
         }
         return outcomes;
+    }
+
+    /**
+     * Trains (or continues) one model in {@code out/models/<key>/} and samples each of its cells into
+     * {@code out/cells/<id>/}, one after the other: what an engine's task does with a group of {@link Plan#groups()}.
+     *
+     * @return the cells' outcomes, in the order given
+     */
+    public List<Outcome> runGroup(String key, List<Cell> cells, List<ResolvedRun> runs, Path out) {
+        Model model = null;
+        Throwable failure = null;
+        try {
+            model = train(runs.get(0), out.resolve("models").resolve(key));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            outcomes.add(sample(cells.get(i), runs.get(i), out, model, failure));
+        }
+        return outcomes;
+    }
+
+    /** A cell that could not run at all (e.g. its engine task kept failing), with its error written beside it. */
+    public static Outcome failedToRun(Cell cell, Path out, String message) {
+        Path dir = out.resolve("cells").resolve(cell.id());
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve("metrics.json"));
+        } catch (IOException ignored) {
+            // the table still reports it
+        }
+        return failed(cell, dir, message, null, System.nanoTime());
     }
 
     /** Cells that share everything but sampling and evaluation share a model. */
@@ -214,7 +270,7 @@ public final class StudyRunner {
     }
 
     /** A user error's own message; anything else by its type too, since it is not the user's mistake. */
-    private static String message(Throwable e) {
+    public static String message(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
                 && t.getCause() != null) {
@@ -228,7 +284,8 @@ public final class StudyRunner {
         return "internal error: " + t;
     }
 
-    private void report(Outcome o, int done, int total, long started) {
+    /** A progress line: {@code [done/total] cell: what happened (elapsed)}. */
+    public void report(Outcome o, int done, int total, long started) {
         double elapsed = (System.nanoTime() - started) / 1e9;
         String what = o.status() == Status.FAILED ? "FAILED: " + o.error().lines().findFirst().orElse("")
                 : String.format(Locale.ROOT, "finished in %.1f s", o.seconds());

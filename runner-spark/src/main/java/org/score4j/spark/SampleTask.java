@@ -1,0 +1,54 @@
+package org.score4j.spark;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.spi.ModelFactory;
+import org.score4j.runner.ComponentKind;
+import org.score4j.runner.cli.Workflow;
+import org.score4j.runner.sampling.ChainSampling;
+import org.score4j.runner.training.Checkpoints;
+import org.score4j.runner.wiring.ResolvedRun;
+
+/**
+ * Samples one batch of chains of a run on an executor: the batch {@link ChainSampling#run} would draw in the same
+ * place, from the same per-chain streams, so the batches concatenated in order equal a run in one process.
+ *
+ * @param checkpoint the checkpoint file's bytes, broadcast once per executor
+ * @param config     the run's resolved configuration
+ * @param plugins    the plugin jars shipped with the job, by file name
+ */
+record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plugins) implements Serializable {
+
+    /** A batch's chains: their shape and values in C order. */
+    record Batch(int index, long[] shape, float[] values) implements Serializable {
+    }
+
+    Batch run(int b) {
+        Workflow workflow = ExecutorContext.workflow(plugins);
+        ResolvedRun run = workflow.resolve(ConfigFactory.parseString(config));
+        Path file = null;
+        try {
+            file = Files.createTempFile("score4j-checkpoint", ".zip");
+            Files.write(file, checkpoint.value());
+            var model = Checkpoints.read(file, workflow.catalog().factories(ComponentKind.MODEL, ModelFactory.class)).model();
+            long total = run.sampler().evaluations(run.schedule()) * ChainSampling.batches(run.sample());
+            INDArray x = ChainSampling.batch(model, run.sampler(), run.schedule(), run.sample(), run.seed(),
+                    run.data().exampleShape(), b, (done, all) -> { }, total);
+            return new Batch(b, x.shape(), x.castTo(DataType.FLOAT).dup('c').data().asFloat());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
+            }
+        }
+    }
+}

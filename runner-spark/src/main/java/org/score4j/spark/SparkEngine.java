@@ -1,0 +1,298 @@
+package org.score4j.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.ProgressListener;
+import org.score4j.runner.ProgressBar;
+import org.score4j.runner.UserError;
+import org.score4j.runner.cli.Workflow;
+import org.score4j.runner.engine.Engine;
+import org.score4j.runner.engine.EngineSettings;
+import org.score4j.runner.sampling.ChainSampling;
+import org.score4j.runner.study.Cell;
+import org.score4j.runner.study.StudyRunner;
+import org.score4j.runner.training.TrainingResult;
+import org.score4j.runner.wiring.ResolvedRun;
+
+/**
+ * The spark engine: a study's model groups, a run's sampling batches and a training step's gradient shards run as
+ * Spark tasks. Tasks get their work as configuration text and file bytes and hand back files and arrays; the driver
+ * (this process) writes the run and study directories, so their layout is the local engine's.
+ */
+final class SparkEngine implements Engine {
+    /** Where the launcher lists the jars executors need (score4j and its dependencies, not Spark's own). */
+    static final String JARS_PROPERTY = "score4j.spark.jars";
+
+    /** The engine setting for the number of shards of a data-parallel training step (default: the task slots). */
+    static final String SHARDS = "score4j.shards";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|\\d+)(,\\d+)?])?|spark://[^\\s]+|yarn|k8s://[^\\s]+");
+
+    private final EngineSettings settings;
+    private final JavaSparkContext spark;
+    private final List<String> plugins = new ArrayList<>();
+    private final PrintStream console;
+    private final int nativeThreads;
+    private final int blasThreads;
+    private final int shards;
+
+    SparkEngine(EngineSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.console = settings.console();
+        String master = settings.master() != null ? settings.master() : "local[*]";
+        if (!MASTER.matcher(master).matches()) {
+            throw new UserError("--master expects local, local[N], local[*], local[N,retries], spark://host:port[,host:port…], "
+                    + "yarn or k8s://URL, got '" + master + "'");
+        }
+        int requestedShards = shards(settings.conf().get(SHARDS));
+        SparkConf conf = new SparkConf().setAppName("score4j").setMaster(master);
+        settings.conf().forEach((k, v) -> {
+            if (!k.equals(SHARDS)) {
+                conf.set(k, v);
+            }
+        });
+        String jars = System.getProperty(JARS_PROPERTY);
+        if (!master.startsWith("local") && jars != null && !jars.isBlank() && !conf.contains("spark.jars")
+                && !conf.contains("spark.executor.extraClassPath")) {
+            conf.set("spark.jars", jars);
+        }
+        nativeThreads = Nd4j.getEnvironment().maxThreads();
+        blasThreads = Nd4j.factory().blas().getMaxThreads();
+        try {
+            spark = new JavaSparkContext(conf);
+        } catch (Exception e) {
+            throw new UserError("cannot start Spark with --master " + master + ": " + firstLine(e), UserError.FAILED);
+        }
+        spark.setLogLevel("WARN");
+        shards = requestedShards > 0 ? requestedShards : spark.sc().defaultParallelism();
+        try {
+            shipPlugins(settings.plugins());
+        } catch (RuntimeException e) {
+            spark.stop();
+            throw e;
+        }
+        if (spark.isLocal()) {
+            // Task slots share this JVM's cores: each gets its slice instead of all of them fighting over every core.
+            int slots = Math.max(1, spark.sc().defaultParallelism());
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / slots);
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+        }
+        console.println("score4j: spark engine on " + master + " (Spark " + spark.version() + ", "
+                + spark.sc().defaultParallelism() + " task slots"
+                + (plugins.isEmpty() ? "" : ", shipping " + plugins.size() + " plugin jar" + (plugins.size() == 1 ? "" : "s"))
+                + ")");
+    }
+
+    /** The shards asked for with --conf, or 0 for the default (the task slots). */
+    private static int shards(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError("--conf " + SHARDS + " expects the number of shards of a training step (≥ 1), got '" + value + "'");
+    }
+
+    private void shipPlugins(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path jar : s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                spark.addFile(jar.toAbsolutePath().toString());
+                plugins.add(jar.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot list the plugin directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<StudyRunner.Outcome> runStudy(List<Cell> cells, List<ResolvedRun> runs, Path out, StudyRunner runner) {
+        StudyRunner.Plan plan = runner.plan(cells, runs, out);
+        List<StudyRunner.Outcome> outcomes = new ArrayList<>(plan.previous());
+        runner.announce(plan, cells.size(), "one Spark task per model");
+        AtomicInteger done = new AtomicInteger(plan.reused());
+        long started = System.nanoTime();
+        ExecutorService waiting = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "score4j-study-job");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<Void>> jobs = new ArrayList<>();
+            for (var group : plan.groups().entrySet()) {
+                String key = group.getKey();
+                List<Integer> members = group.getValue();
+                StudyTask task = new StudyTask(key, members.stream().map(i -> StudyTask.CellSpec.of(cells.get(i))).toList(),
+                        DirectoryBytes.read(out, out.resolve("models").resolve(key)), List.copyOf(plugins));
+                spark.setJobGroup("score4j-model-" + key, "score4j study model " + key + ": "
+                        + members.stream().map(i -> cells.get(i).title()).collect(Collectors.joining("; ")), false);
+                JavaFutureAction<List<StudyTask.Result>> job = spark.parallelize(Collections.singletonList(task), 1)
+                        .map(StudyTask::run).collectAsync();
+                jobs.add(CompletableFuture.runAsync(() -> {
+                    List<StudyRunner.Outcome> finished = collect(job, key, members, cells, out);
+                    synchronized (outcomes) {
+                        for (int j = 0; j < members.size(); j++) {
+                            outcomes.set(members.get(j), finished.get(j));
+                            runner.report(finished.get(j), done.incrementAndGet(), cells.size(), started);
+                        }
+                    }
+                }, waiting));
+            }
+            CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            waiting.shutdownNow();
+        }
+        return outcomes;
+    }
+
+    /** Waits for a model's job and writes what it produced; a job Spark gave up on fails its cells, with its error. */
+    private static List<StudyRunner.Outcome> collect(JavaFutureAction<List<StudyTask.Result>> job, String key,
+                                                     List<Integer> members, List<Cell> cells, Path out) {
+        StudyTask.Result result;
+        try {
+            result = job.get().get(0);
+        } catch (ExecutionException | InterruptedException e) {
+            String why = "its Spark task failed: " + firstLine(e.getCause() != null ? e.getCause() : e);
+            return members.stream().map(i -> StudyRunner.failedToRun(cells.get(i), out, why)).toList();
+        }
+        DirectoryBytes.delete(out.resolve("models").resolve(key));
+        for (int i : members) {
+            DirectoryBytes.delete(out.resolve("cells").resolve(cells.get(i).id()));
+        }
+        DirectoryBytes.write(out, result.files());
+        List<StudyRunner.Outcome> outcomes = new ArrayList<>();
+        for (int j = 0; j < members.size(); j++) {
+            StudyTask.CellResult r = result.outcomes().get(j);
+            try {
+                outcomes.add(new StudyRunner.Outcome(cells.get(members.get(j)), r.status(),
+                        r.metrics() == null ? null : JSON.readTree(r.metrics()), r.error(), r.seconds()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return outcomes;
+    }
+
+    @Override
+    public INDArray sample(ResolvedRun run, Path checkpoint, ProgressListener progress) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(checkpoint);
+        } catch (IOException e) {
+            throw new UserError("cannot read the checkpoint " + checkpoint + ": " + e.getMessage());
+        }
+        Broadcast<byte[]> shared = spark.broadcast(bytes);
+        try {
+            int batches = ChainSampling.batches(run.sample());
+            long perBatch = run.sampler().evaluations(run.schedule());
+            SampleTask task = new SampleTask(shared, Workflow.render(run.resolved()), List.copyOf(plugins));
+            spark.setJobGroup("score4j-sample", "score4j sampling: " + run.sample().count() + " chains in " + batches
+                    + " batches", false);
+            JavaFutureAction<List<SampleTask.Batch>> job = spark.parallelize(
+                    IntStream.range(0, batches).boxed().toList(), batches).map(task::run).collectAsync();
+            List<SampleTask.Batch> parts = await(job, (doneTasks) -> progress.progress(doneTasks * perBatch, perBatch * batches),
+                    "sampling");
+            progress.progress(perBatch * batches, perBatch * batches);
+            INDArray[] arrays = parts.stream().map(b -> Nd4j.create(b.values(), b.shape(), 'c')).toArray(INDArray[]::new);
+            return arrays.length == 1 ? arrays[0] : Nd4j.concat(0, arrays);
+        } finally {
+            shared.destroy();
+        }
+    }
+
+    @Override
+    public TrainingResult train(ResolvedRun run, Path runDir, String configHash, String configText, ProgressBar progress) {
+        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, run).train(runDir, configHash, configText, progress);
+    }
+
+    /** Waits for a job, reporting its finished tasks; a job Spark gave up on is a failed command, with its error. */
+    static <T> T await(JavaFutureAction<T> job, java.util.function.LongConsumer finishedTasks, String what) {
+        while (true) {
+            try {
+                return job.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                finishedTasks.accept(finished(job));
+            } catch (ExecutionException e) {
+                throw new UserError(what + " failed on Spark: " + firstLine(e.getCause() != null ? e.getCause() : e),
+                        UserError.FAILED);
+            } catch (InterruptedException e) {
+                job.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new UserError(what + " was interrupted", UserError.FAILED);
+            }
+        }
+    }
+
+    private static long finished(JavaFutureAction<?> job) {
+        var tracker = org.apache.spark.SparkContext.getOrCreate().statusTracker();
+        long n = 0;
+        for (int id : job.jobIds()) {
+            scala.Option<SparkJobInfo> info = tracker.getJobInfo(id);
+            if (info.isDefined()) {
+                for (int stage : info.get().stageIds()) {
+                    scala.Option<SparkStageInfo> s = tracker.getStageInfo(stage);
+                    if (s.isDefined()) {
+                        n += s.get().numCompletedTasks();
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The first line of an error and its causes' that says what went wrong, without Spark's stack trace. */
+    static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    @Override
+    public void close() {
+        spark.stop();
+        Nd4j.getEnvironment().setMaxThreads(nativeThreads);
+        Nd4j.factory().blas().setMaxThreads(blasThreads);
+    }
+}

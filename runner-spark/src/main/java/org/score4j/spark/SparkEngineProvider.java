@@ -1,0 +1,24 @@
+package org.score4j.spark;
+
+import org.score4j.runner.engine.Engine;
+import org.score4j.runner.engine.EngineProvider;
+import org.score4j.runner.engine.EngineSettings;
+
+/** {@code --engine spark}: study cells, sampling and data-parallel training as Apache Spark jobs. */
+public final class SparkEngineProvider implements EngineProvider {
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public String description() {
+        return "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ": --master local[N] (this machine) or "
+                + "spark://host:7077 (a standalone cluster; the launcher ships score4j's jars and plugins/ with the job)";
+    }
+
+    @Override
+    public Engine open(EngineSettings settings) {
+        return new SparkEngine(settings);
+    }
+}
