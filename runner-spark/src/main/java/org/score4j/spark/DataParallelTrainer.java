@@ -27,12 +27,14 @@ final class DataParallelTrainer {
     private final List<String> plugins;
     private final int shards;
     private final ResolvedRun run;
+    private final java.io.PrintStream console;
 
-    DataParallelTrainer(JavaSparkContext spark, List<String> plugins, int shards, ResolvedRun run) {
+    DataParallelTrainer(JavaSparkContext spark, List<String> plugins, int shards, ResolvedRun run, java.io.PrintStream console) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.plugins = List.copyOf(plugins);
         this.shards = shards;
         this.run = Objects.requireNonNull(run, "run");
+        this.console = Objects.requireNonNull(console, "console");
     }
 
     TrainingResult train(Path runDir, String configHash, String configText, ProgressBar progress) {
@@ -41,6 +43,8 @@ final class DataParallelTrainer {
             throw new UserError("data-parallel training splits each batch of train.batch-size = " + batch + " into "
                     + shards + " shards; use at most " + batch + " shards (--conf " + SparkEngine.SHARDS + "=N)");
         }
+        console.println("score4j: training data-parallel on " + shards + " shards of each batch of " + batch
+                + " (one Spark job per step)");
         ShardTask task = new ShardTask(Workflow.render(run.resolved()), plugins, Trainer.dataScale(run), shards);
         spark.setJobGroup("score4j-train", "score4j data-parallel training: " + shards + " shards of "
                 + run.names().get(ComponentKind.MODEL), false);

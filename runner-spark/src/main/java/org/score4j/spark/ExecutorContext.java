@@ -48,14 +48,24 @@ final class ExecutorContext {
         }
     }
 
-    /** On a cluster executor, each task slot gets its share of the cores (the driver sets this up in local mode). */
+    /**
+     * On a cluster executor, each task slot gets its share of the cores, or of OMP_NUM_THREADS where the worker sets it
+     * (the driver sets this up in local mode).
+     */
     private static void shareThreads() {
         SparkEnv env = SparkEnv.get();
         if (env == null || "driver".equals(env.executorId())) {
             return;
         }
         int slots = Math.max(1, env.conf().getInt("spark.executor.cores", 1));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / slots);
+        int budget = Runtime.getRuntime().availableProcessors();
+        try {
+            String omp = System.getenv("OMP_NUM_THREADS");
+            budget = omp == null ? budget : Math.max(1, Integer.parseInt(omp.strip()));
+        } catch (NumberFormatException e) {
+            // an unreadable setting: the cores, as the native libraries themselves would
+        }
+        int threads = Math.max(1, budget / slots);
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
     }

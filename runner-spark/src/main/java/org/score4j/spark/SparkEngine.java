@@ -241,7 +241,8 @@ final class SparkEngine implements Engine {
 
     @Override
     public TrainingResult train(ResolvedRun run, Path runDir, String configHash, String configText, ProgressBar progress) {
-        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, run).train(runDir, configHash, configText, progress);
+        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, run, console)
+                .train(runDir, configHash, configText, progress);
     }
 
     /** Waits for a job, reporting its finished tasks; a job Spark gave up on is a failed command, with its error. */

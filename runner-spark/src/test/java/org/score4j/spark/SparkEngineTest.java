@@ -1,23 +1,21 @@
 package org.score4j.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.score4j.spark.SparkCli.lossColumns;
+import static org.score4j.spark.SparkCli.score4j;
+import static org.score4j.spark.SparkCli.with;
+import static org.score4j.spark.SparkCli.withoutTimes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.runner.Main;
 
 /** The spark engine in Spark's local mode (local[2]): the same results as the local engine. */
 class SparkEngineTest {
@@ -26,32 +24,6 @@ class SparkEngineTest {
 
     @TempDir
     Path tmp;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result score4j(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try (PrintStream co = new PrintStream(o, true, StandardCharsets.UTF_8);
-             PrintStream ce = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            System.setOut(co);
-            System.setErr(ce);
-            int code = Main.execute(args);
-            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    static String[] with(String[] args, String... more) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(Arrays.asList(more));
-        return all.toArray(String[]::new);
-    }
 
     @Test
     void aStudyOnSparkGivesTheLocalTableAndKeepsFailedCells() throws IOException {
@@ -66,8 +38,8 @@ class SparkEngineTest {
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
                 }
                 """);
-        Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
-        Result spark = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
+        SparkCli.Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
+        SparkCli.Result spark = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
 
         assertThat(local.code()).as(local.err()).isEqualTo(1);
         assertThat(spark.code()).as(spark.err()).isEqualTo(1);
@@ -95,7 +67,7 @@ class SparkEngineTest {
         assertThat(failed).isEqualTo(4);
 
         // A rerun keeps the finished cells and retries the failed ones, on Spark too.
-        Result again = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
+        SparkCli.Result again = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
         assertThat(again.err()).contains("8 cells: 4 finished earlier, 4 to run on 2 models");
         assertThat(Files.readString(tmp.resolve("spark/summary.csv"))).isEqualTo(Files.readString(tmp.resolve("local/summary.csv")));
     }
@@ -103,12 +75,12 @@ class SparkEngineTest {
     @Test
     void samplingSplitAcrossExecutorsEqualsOneProcessBitForBit() throws IOException {
         Path run = tmp.resolve("run");
-        Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
+        SparkCli.Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
         assertThat(trained.code()).as(trained.err()).isZero();
         // 450 chains in 5 batches of at most 100: 5 tasks over 2 slots, the last batch short.
         String[] sample = {"sample", "--from", run.toString(), "--set", "sample.count=450", "--set", "sample.batch-size=100"};
-        Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
-        Result spark = score4j(with(with(sample, "-o", tmp.resolve("spark").toString()), SPARK));
+        SparkCli.Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
+        SparkCli.Result spark = score4j(with(with(sample, "-o", tmp.resolve("spark").toString()), SPARK));
         assertThat(local.code()).as(local.err()).isZero();
         assertThat(spark.code()).as(spark.err()).isZero();
         String samples = Files.readString(tmp.resolve("spark/samples.csv"));
@@ -119,8 +91,8 @@ class SparkEngineTest {
     @Test
     void oneShardTrainsExactlyAsTheLocalEngine() throws IOException {
         String[] run = {"run", "--set", "train.steps=100", "--set", "sample.count=200"};
-        Result local = score4j(with(run, "-o", tmp.resolve("local").toString()));
-        Result spark = score4j(with(with(run, "-o", tmp.resolve("spark").toString()), "--engine", "spark", "--master", "local[1]",
+        SparkCli.Result local = score4j(with(run, "-o", tmp.resolve("local").toString()));
+        SparkCli.Result spark = score4j(with(with(run, "-o", tmp.resolve("spark").toString()), "--engine", "spark", "--master", "local[1]",
                 "--conf", "spark.ui.enabled=false"));
         assertThat(local.code()).as(local.err()).isZero();
         assertThat(spark.code()).as(spark.err()).isZero();
@@ -131,7 +103,7 @@ class SparkEngineTest {
     @Test
     @Tag("quality")
     void dataParallelTrainingOnTwoShardsRecoversTheModeWeights() throws IOException {
-        Result r = score4j(with(new String[] {"run", "-o", tmp.resolve("dp").toString()}, SPARK));
+        SparkCli.Result r = score4j(with(new String[] {"run", "-o", tmp.resolve("dp").toString()}, SPARK));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode m = JSON.readTree(tmp.resolve("dp/metrics.json").toFile());
         assertThat(m.at("/samples/mode_weights/0").asDouble()).isBetween(0.17, 0.23);
@@ -140,26 +112,17 @@ class SparkEngineTest {
 
     @Test
     void mistakesAreNamed() {
-        Result unknown = score4j("run", "-o", tmp.resolve("w").toString(), "--engine", "flink");
+        SparkCli.Result unknown = score4j("run", "-o", tmp.resolve("w").toString(), "--engine", "flink");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown engine 'flink'; known engines: local, spark");
-        Result master = score4j("run", "--master", "local[2]", "-o", tmp.resolve("x").toString());
+        SparkCli.Result master = score4j("run", "--master", "local[2]", "-o", tmp.resolve("x").toString());
         assertThat(master.code()).isEqualTo(2);
         assertThat(master.err()).contains("--master is a setting of an engine; add --engine spark");
-        Result shards = score4j(with(new String[] {"run", "-o", tmp.resolve("y").toString(), "--conf", "score4j.shards=zero"}, SPARK));
+        SparkCli.Result shards = score4j(with(new String[] {"run", "-o", tmp.resolve("y").toString(), "--conf", "score4j.shards=zero"}, SPARK));
         assertThat(shards.code()).isEqualTo(2);
         assertThat(shards.err()).contains("--conf score4j.shards expects the number of shards of a training step (≥ 1), got 'zero'");
-        Result badMaster = score4j("run", "-o", tmp.resolve("z").toString(), "--engine", "spark", "--master", "nowhere://x");
+        SparkCli.Result badMaster = score4j("run", "-o", tmp.resolve("z").toString(), "--engine", "spark", "--master", "nowhere://x");
         assertThat(badMaster.code()).isEqualTo(2);
         assertThat(badMaster.err()).contains("--master expects local, local[N]", "got 'nowhere://x'");
-    }
-
-    private static String withoutTimes(Path metrics) throws IOException {
-        return Files.readString(metrics).replaceAll("\"\\w*(seconds|per_second)\" : [0-9.Ee-]+", "");
-    }
-
-    /** The training log without its wall-clock column. */
-    private static List<String> lossColumns(Path log) throws IOException {
-        return Files.readAllLines(log).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }
 }

@@ -44,7 +44,7 @@ public final class Evaluation {
             t.put("final_loss", round(training.finalLoss()));
             List<Map<String, Object>> levels = new ArrayList<>();
             for (int i = 0; i < run.schedule().size(); i++) {
-                levels.add(Map.of("sigma", round(run.schedule().sigma(i)), "loss", round(training.levelLoss()[i])));
+                levels.add(fields("sigma", round(run.schedule().sigma(i)), "loss", round(training.levelLoss()[i])));
             }
             t.put("loss_per_level", levels);
             t.put("data_scale", round(training.dataScale()));
@@ -86,7 +86,7 @@ public final class Evaluation {
             List<Map<String, Object>> f = new ArrayList<>();
             for (SampleMetrics.FisherAtLevel l : SampleMetrics.fisher(score, g, run.schedule(), e.fisherSamples(),
                     Seeds.derive(run.seed(), "fisher"))) {
-                f.add(Map.of("sigma", round(l.sigma()), "fisher", round(l.fisher()), "relative", round(l.relative())));
+                f.add(fields("sigma", round(l.sigma()), "fisher", round(l.fisher()), "relative", round(l.relative())));
             }
             m.put("fisher_divergence", f);
             List<Map<String, Object>> binned = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class Evaluation {
                 level.put("high", round(b.high()));
                 level.put("medium", round(b.medium()));
                 level.put("low", round(b.low()));
-                level.put("points", Map.of("high", b.count()[0], "medium", b.count()[1], "low", b.count()[2]));
+                level.put("points", fields("high", b.count()[0], "medium", b.count()[1], "low", b.count()[2]));
                 binned.add(level);
             }
             Map<String, Object> byDensity = new LinkedHashMap<>();
@@ -163,5 +163,17 @@ public final class Evaluation {
             out[i] = round(v[i]);
         }
         return out;
+    }
+
+    /**
+     * A JSON object with its keys in the order given ({@code Map.of} iterates in an order that changes from one JVM to
+     * the next, and metrics.json must read the same wherever it was written).
+     */
+    public static Map<String, Object> fields(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 }

@@ -58,7 +58,7 @@ final class ImageMetrics {
                 INDArray r = score.score(noisy, sigma).castTo(DataType.DOUBLE).muli(sigma).addi(z.castTo(DataType.DOUBLE));
                 total += Tensors.rowSquaredNorms(r).sumNumber().doubleValue() / 2;
             }
-            levels.add(Map.of("sigma", Evaluation.round(sigma), "loss", Evaluation.round(total / DENOISING_IMAGES)));
+            levels.add(Evaluation.fields("sigma", Evaluation.round(sigma), "loss", Evaluation.round(total / DENOISING_IMAGES)));
         }
         return levels;
     }

@@ -55,7 +55,7 @@ public final class Provenance {
         Map<String, Object> components = new LinkedHashMap<>();
         for (ComponentKind k : ComponentKind.values()) {
             String name = run.names().get(k);
-            components.put(k.section(), Map.of("name", name, "source", catalog.of(k).get(name).source()));
+            components.put(k.section(), org.score4j.runner.evaluation.Evaluation.fields("name", name, "source", catalog.of(k).get(name).source()));
         }
         m.put("components", components);
         Map<String, Object> versions = new LinkedHashMap<>();

@@ -1,0 +1,181 @@
+package org.score4j.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.score4j.spark.SparkCli.score4j;
+import static org.score4j.spark.SparkCli.with;
+import static org.score4j.spark.SparkCli.withoutTimes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
+import org.apache.spark.SparkStageInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spark engine against a real standalone cluster: a master and two workers, each a JVM of its own on 127.0.0.1,
+ * whose executors are JVMs again. score4j's classes reach the executors through spark.executor.extraClassPath.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class StandaloneClusterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    private static LoopbackCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LoopbackCluster.start(shared.resolve("spark"), SparkCli.classPath(), new LoopbackCluster.Shape(2, 1, 1280),
+                Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** The engine options for {@code c}; the executors take score4j from the build's class path on this machine. */
+    static String[] spark(LoopbackCluster c) {
+        String own = LoopbackCluster.score4jEntries(SparkCli.classPath()).stream().map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
+        return new String[] {"--engine", "spark", "--master", c.masterUrl(), "--conf", "spark.ui.enabled=false",
+            "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+            "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.extraClassPath=" + own};
+    }
+
+    @Test
+    void aStudyOnTheClusterGivesTheLocalTable() throws IOException {
+        Path study = tmp.resolve("study.conf");
+        // Two models (one diverges at once), two samplers: 4 cells, 2 Spark tasks, one per executor.
+        Files.writeString(study, """
+                study {
+                  name = cluster-vs-local
+                  base { train.steps = 150, train.log-every = 50, sample.count = 200 }
+                  grid { train.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
+                  metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
+                }
+                """);
+        SparkCli.Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
+        SparkCli.Result remote = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o",
+            tmp.resolve("cluster").toString()}, spark(cluster)));
+        assertThat(local.code()).as(local.err()).isEqualTo(1);
+        assertThat(remote.code()).as(remote.err()).isEqualTo(1);
+        assertThat(remote.err()).contains("spark engine on " + cluster.masterUrl(), "[4/4]");
+        assertSameStudy(tmp.resolve("local"), tmp.resolve("cluster"), 4);
+    }
+
+    @Test
+    void samplingOnTheClusterEqualsOneProcessBitForBit() throws IOException {
+        Path run = tmp.resolve("run");
+        SparkCli.Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
+        assertThat(trained.code()).as(trained.err()).isZero();
+        String[] sample = {"sample", "--from", run.toString(), "--set", "sample.count=450", "--set", "sample.batch-size=100"};
+        SparkCli.Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
+        SparkCli.Result remote = score4j(with(with(sample, "-o", tmp.resolve("cluster").toString()), spark(cluster)));
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(remote.code()).as(remote.err()).isZero();
+        String samples = Files.readString(tmp.resolve("cluster/samples.csv"));
+        assertThat(samples.lines().count()).isEqualTo(451);
+        assertThat(samples).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+    }
+
+    @Test
+    @Tag("quality")
+    void dataParallelTrainingOnTheClusterRecoversTheModeWeights() throws IOException {
+        SparkCli.Result r = score4j(with(new String[] {"run", "-o", tmp.resolve("dp").toString()}, spark(cluster)));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("training data-parallel on 2 shards");
+        JsonNode m = JSON.readTree(tmp.resolve("dp/metrics.json").toFile());
+        assertThat(m.at("/samples/mode_weights/0").asDouble()).isBetween(0.17, 0.23);
+    }
+
+    @Test
+    void aWorkerKilledDuringAStudyLosesNothing() throws Exception {
+        Path study = tmp.resolve("study.conf");
+        // Four models, one task each, over two single-core workers; one worker dies while both are busy.
+        Files.writeString(study, """
+                study {
+                  name = worker-lost
+                  base { train.steps = 400, train.log-every = 100, sample.count = 200 }
+                  grid { train.learning-rate = [0.001, 0.002, 0.003, 0.004] }
+                  metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" }, { name = "loss", path = "train.final_loss" } ]
+                }
+                """);
+        SparkCli.Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
+        assertThat(local.code()).as(local.err()).isZero();
+        try (LoopbackCluster doomed = LoopbackCluster.start(tmp.resolve("spark"), SparkCli.classPath(),
+                new LoopbackCluster.Shape(2, 1, 1280), Duration.ofMinutes(2))) {
+            CompletableFuture<SparkCli.Result> remote = CompletableFuture.supplyAsync(() -> score4j(with(new String[] {
+                "ablate", "-c", study.toString(), "-o", tmp.resolve("cluster").toString()}, spark(doomed))));
+            awaitRunningTasks(2, remote);
+            doomed.killWorker(0);
+            SparkCli.Result r = remote.get(8, TimeUnit.MINUTES);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(doomed.aliveWorkers()).isEqualTo(1);
+        }
+        assertSameStudy(tmp.resolve("local"), tmp.resolve("cluster"), 4);
+    }
+
+    /** Waits until the active Spark job runs {@code n} tasks at once (every executor busy). */
+    private static void awaitRunningTasks(int n, CompletableFuture<?> job) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && !job.isDone()) {
+            scala.Option<SparkContext> active = SparkContext$.MODULE$.getActive();
+            if (active.isDefined()) {
+                var tracker = active.get().statusTracker();
+                int running = 0;
+                for (int stage : tracker.getActiveStageIds()) {
+                    scala.Option<SparkStageInfo> s = tracker.getStageInfo(stage);
+                    running += s.isDefined() ? s.get().numActiveTasks() : 0;
+                }
+                if (running >= n) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the study never ran " + n + " tasks at once");
+    }
+
+    private static void assertSameStudy(Path local, Path remote, int cells) throws IOException {
+        assertThat(Files.readString(remote.resolve("summary.csv"))).isEqualTo(Files.readString(local.resolve("summary.csv")));
+        assertThat(Files.readString(remote.resolve("summary.md"))).isEqualTo(Files.readString(local.resolve("summary.md")));
+        List<Path> names;
+        try (Stream<Path> s = Files.list(local.resolve("cells"))) {
+            names = s.map(Path::getFileName).sorted().toList();
+        }
+        assertThat(names).hasSize(cells);
+        for (Path cell : names) {
+            Path l = local.resolve("cells").resolve(cell);
+            Path r = remote.resolve("cells").resolve(cell);
+            if (Files.exists(l.resolve("error.txt"))) {
+                assertThat(Files.readString(r.resolve("error.txt"))).isEqualTo(Files.readString(l.resolve("error.txt")));
+            } else {
+                assertThat(Files.readString(r.resolve("samples.csv"))).isEqualTo(Files.readString(l.resolve("samples.csv")));
+                assertThat(withoutTimes(r.resolve("metrics.json"))).isEqualTo(withoutTimes(l.resolve("metrics.json")));
+            }
+        }
+    }
+}
