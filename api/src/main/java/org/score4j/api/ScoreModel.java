@@ -105,6 +105,30 @@ public interface ScoreModel extends ScoreFunction {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
     }
 
+    /**
+     * A copy of everything training changes, as one flat float vector {@code [S]}: the trainable parameters first
+     * (the first P entries equal {@link #parameters}), then the optimizer's state and the moving average, in an order
+     * fixed by the architecture. Replicas that start from one state and take steps on different shards can be averaged
+     * elementwise: that is periodic parameter averaging, with the optimizer state averaged too. Only for models whose
+     * {@link #dataParallel} is true.
+     *
+     * @since API 1.5
+     */
+    default INDArray trainingState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
+    /**
+     * Replaces everything training changes with {@code flat} ({@code [S]}, the layout of {@link #trainingState}) and
+     * sets {@link #iterations} to {@code iterations}. A model given another's state scores and trains exactly as that
+     * model would.
+     *
+     * @since API 1.5
+     */
+    default void setTrainingState(INDArray flat, long iterations) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+    }
+
     /** Number of optimizer steps applied so far. */
     long iterations();
 

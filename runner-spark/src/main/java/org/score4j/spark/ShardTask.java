@@ -46,6 +46,61 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
         }
     }
 
+    /**
+     * What a shard's replica did in a round of parameter averaging.
+     *
+     * @param perExample each local step's per-example losses
+     * @param levels     each local step's noise levels
+     * @param gradNorms  each local step's gradient norm (of the shard's mean loss)
+     * @param state      the replica's training state after the round, or null when a step's loss or gradient was not
+     *                   finite (that step is the last one listed)
+     * @param problem    what was not finite, or null
+     */
+    record Round(double[][] perExample, int[][] levels, double[] gradNorms, float[] state, String problem)
+            implements Serializable {
+    }
+
+    /**
+     * A round of parameter averaging on this shard: from the driver's training state, {@code steps} optimizer steps
+     * on the shard's share of steps {@code first}, {@code first + 1}, … (the data a synchronous run's shard would see).
+     */
+    Round round(float[] state, long iterations, long first, int steps, int shard) {
+        Queue<Replica> free = replicas();
+        Replica r = free.poll();
+        if (r == null) {
+            r = replica();
+        }
+        try {
+            r.model().setTrainingState(Nd4j.createFromArray(state), iterations);
+            double[][] perExample = new double[steps][];
+            int[][] levels = new int[steps][];
+            double[] norms = new double[steps];
+            for (int j = 0; j < steps; j++) {
+                TrainingStep.Shard part = r.step().shard(r.model(), first + j, shard, shards);
+                perExample[j] = part.perExample();
+                levels[j] = part.levels();
+                String problem = null;
+                if (part.gradient() == null) {
+                    problem = "the loss of shard " + shard + " is not finite";
+                } else {
+                    try {
+                        norms[j] = r.model().applyParameterGradient(Nd4j.createFromArray(part.gradient()).divi(part.levels().length));
+                    } catch (org.score4j.api.NonFiniteException e) {
+                        problem = "on shard " + shard + ": " + e.getMessage();
+                    }
+                }
+                if (problem != null) {
+                    int n = j + 1;
+                    return new Round(java.util.Arrays.copyOf(perExample, n), java.util.Arrays.copyOf(levels, n),
+                            java.util.Arrays.copyOf(norms, n), null, problem);
+                }
+            }
+            return new Round(perExample, levels, norms, r.model().trainingState().toFloatVector(), null);
+        } finally {
+            free.add(r);
+        }
+    }
+
     private Queue<Replica> replicas() {
         Queue<Replica> q = REPLICAS.get(this);
         if (q == null) {

@@ -54,6 +54,9 @@ final class SparkEngine implements Engine {
     /** The engine setting for the number of shards of a data-parallel training step (default: the task slots). */
     static final String SHARDS = "score4j.shards";
 
+    /** The engine setting for averaging replicas' parameters every K steps instead of summing gradients every step. */
+    static final String AVERAGE_EVERY = "score4j.average-every";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
             "local(\\[(\\*|\\d+)(,\\d+)?])?|spark://[^\\s]+|yarn|k8s://[^\\s]+");
@@ -65,6 +68,7 @@ final class SparkEngine implements Engine {
     private final int nativeThreads;
     private final int blasThreads;
     private final int shards;
+    private final int averageEvery;
 
     SparkEngine(EngineSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -74,13 +78,19 @@ final class SparkEngine implements Engine {
             throw new UserError("--master expects local, local[N], local[*], local[N,retries], spark://host:port[,host:port…], "
                     + "yarn or k8s://URL, got '" + master + "'");
         }
-        int requestedShards = shards(settings.conf().get(SHARDS));
+        int requestedShards = positive(SHARDS, settings.conf().get(SHARDS), "the number of shards of a training step");
+        averageEvery = Math.max(1, positive(AVERAGE_EVERY, settings.conf().get(AVERAGE_EVERY),
+                "the steps between parameter averages (1: sum the shards' gradients every step)"));
         SparkConf conf = new SparkConf().setAppName("score4j").setMaster(master);
         settings.conf().forEach((k, v) -> {
-            if (!k.equals(SHARDS)) {
+            if (!k.equals(SHARDS) && !k.equals(AVERAGE_EVERY)) {
                 conf.set(k, v);
             }
         });
+        if (master.matches("spark://(127\\.0\\.0\\.1|localhost)(:\\d+)?") && !conf.contains("spark.driver.host")) {
+            // Workers on the loopback address can only reach a driver there too.
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
         String jars = System.getProperty(JARS_PROPERTY);
         if (!master.startsWith("local") && jars != null && !jars.isBlank() && !conf.contains("spark.jars")
                 && !conf.contains("spark.executor.extraClassPath")) {
@@ -114,8 +124,8 @@ final class SparkEngine implements Engine {
                 + ")");
     }
 
-    /** The shards asked for with --conf, or 0 for the default (the task slots). */
-    private static int shards(String value) {
+    /** A positive engine setting given with --conf, or 0 when not given. */
+    private static int positive(String key, String value, String meaning) {
         if (value == null) {
             return 0;
         }
@@ -127,7 +137,7 @@ final class SparkEngine implements Engine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UserError("--conf " + SHARDS + " expects the number of shards of a training step (≥ 1), got '" + value + "'");
+        throw new UserError("--conf " + key + " expects " + meaning + " (≥ 1), got '" + value + "'");
     }
 
     private void shipPlugins(Path dir) {
@@ -241,7 +251,7 @@ final class SparkEngine implements Engine {
 
     @Override
     public TrainingResult train(ResolvedRun run, Path runDir, String configHash, String configText, ProgressBar progress) {
-        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, run, console)
+        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, averageEvery, run, console)
                 .train(runDir, configHash, configText, progress);
     }
 

@@ -14,7 +14,13 @@ public final class SparkEngineProvider implements EngineProvider {
     @Override
     public String description() {
         return "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ": --master local[N] (this machine) or "
-                + "spark://host:7077 (a standalone cluster; the launcher ships score4j's jars and plugins/ with the job)";
+                + "spark://host:7077 (a standalone cluster; the launcher ships score4j's jars and plugins/ with the job; "
+                + "score4j spark-cluster starts one on this machine)";
+    }
+
+    @Override
+    public java.util.List<Object> commands() {
+        return java.util.List.of(new SparkClusterCommand(), new SparkScalingBenchCommand());
     }
 
     @Override

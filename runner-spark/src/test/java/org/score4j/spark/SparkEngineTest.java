@@ -89,15 +89,29 @@ class SparkEngineTest {
     }
 
     @Test
-    void oneShardTrainsExactlyAsTheLocalEngine() throws IOException {
-        String[] run = {"run", "--set", "train.steps=100", "--set", "sample.count=200"};
+    void oneShardTrainsExactlyAsTheLocalEngineWithAndWithoutAveraging() throws IOException {
+        String[] run = {"run", "--set", "train.steps=100", "--set", "sample.count=200", "--set", "train.checkpoint-every=50"};
         SparkCli.Result local = score4j(with(run, "-o", tmp.resolve("local").toString()));
-        SparkCli.Result spark = score4j(with(with(run, "-o", tmp.resolve("spark").toString()), "--engine", "spark", "--master", "local[1]",
-                "--conf", "spark.ui.enabled=false"));
         assertThat(local.code()).as(local.err()).isZero();
-        assertThat(spark.code()).as(spark.err()).isZero();
-        assertThat(lossColumns(tmp.resolve("spark/train-log.csv"))).isEqualTo(lossColumns(tmp.resolve("local/train-log.csv")));
-        assertThat(Files.readString(tmp.resolve("spark/samples.csv"))).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+        // Every step's gradient on the driver, then rounds of 10 local steps whose training state comes back.
+        for (String every : new String[] {"1", "10"}) {
+            Path out = tmp.resolve("spark-" + every);
+            SparkCli.Result spark = score4j(with(with(run, "-o", out.toString()), "--engine", "spark", "--master", "local[1]",
+                    "--conf", "spark.ui.enabled=false", "--conf", "score4j.average-every=" + every));
+            assertThat(spark.code()).as(spark.err()).isZero();
+            assertThat(lossColumns(out.resolve("train-log.csv"))).isEqualTo(lossColumns(tmp.resolve("local/train-log.csv")));
+            assertThat(Files.readString(out.resolve("samples.csv"))).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+        }
+    }
+
+    @Test
+    void averagingStopsADivergingRunAtTheStepThatDiverged() throws IOException {
+        // A learning rate that blows up after a few rounds: the step named is where a replica met it.
+        SparkCli.Result r = score4j(with(new String[] {"train", "-o", tmp.resolve("d").toString(), "--set", "train.steps=200",
+            "--set", "train.checkpoint-every=10", "--set", "train.learning-rate=1e12", "--conf", "score4j.average-every=5"},
+                SPARK));
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).containsPattern("training diverged at step \\d+").contains("Try a smaller train.learning-rate");
     }
 
     @Test
@@ -121,6 +135,10 @@ class SparkEngineTest {
         SparkCli.Result shards = score4j(with(new String[] {"run", "-o", tmp.resolve("y").toString(), "--conf", "score4j.shards=zero"}, SPARK));
         assertThat(shards.code()).isEqualTo(2);
         assertThat(shards.err()).contains("--conf score4j.shards expects the number of shards of a training step (≥ 1), got 'zero'");
+        SparkCli.Result every = score4j(with(new String[] {"run", "-o", tmp.resolve("v").toString(), "--conf",
+            "score4j.average-every=7"}, SPARK));
+        assertThat(every.code()).isEqualTo(2);
+        assertThat(every.err()).contains("with --conf score4j.average-every=7, train.checkpoint-every (", "must be a multiple of 7");
         SparkCli.Result badMaster = score4j("run", "-o", tmp.resolve("z").toString(), "--engine", "spark", "--master", "nowhere://x");
         assertThat(badMaster.code()).isEqualTo(2);
         assertThat(badMaster.err()).contains("--master expects local, local[N]", "got 'nowhere://x'");

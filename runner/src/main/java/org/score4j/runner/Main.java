@@ -20,6 +20,9 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code: 0 success, 1 failed run, 2 usage or input mistake. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (org.score4j.runner.engine.EngineProvider engine : org.score4j.runner.engine.Engines.available().values()) {
+            engine.commands().forEach(cl::addSubcommand);
+        }
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof UserError u) {
                 line.getErr().println("score4j: " + u.getMessage());

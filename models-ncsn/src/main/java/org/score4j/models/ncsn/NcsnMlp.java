@@ -7,6 +7,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.zip.ZipOutputStream;
@@ -183,6 +185,45 @@ public final class NcsnMlp implements ScoreModel {
         return step();
     }
 
+    @Override
+    public INDArray trainingState() {
+        List<INDArray> parts = new ArrayList<>(List.of(network.params(), updaterState()));
+        if (average != null) {
+            parts.add(average);
+        }
+        return Nd4j.concat(0, parts.stream().map(a -> a.reshape(a.length())).toArray(INDArray[]::new)).castTo(DataType.FLOAT);
+    }
+
+    @Override
+    public void setTrainingState(INDArray flat, long iterations) {
+        INDArray updater = updaterState();
+        long p = network.params().length();
+        long u = updater.length();
+        long expected = p + u + (average != null ? p : 0);
+        if (flat.length() != expected) {
+            throw new IllegalArgumentException("ncsn-mlp's training state has " + expected + " values, got " + flat.length());
+        }
+        INDArray f = flat.reshape(flat.length()).castTo(DataType.FLOAT);
+        // In place: the layers and Adam run on views of these arrays.
+        network.params().assign(f.get(NDArrayIndex.interval(0, p)).reshape(network.params().shape()));
+        updater.assign(f.get(NDArrayIndex.interval(p, p + u)).reshape(updater.shape()));
+        if (average != null) {
+            average.assign(f.get(NDArrayIndex.interval(p + u, expected)).reshape(average.shape()));
+        }
+        network.getLayerWiseConfigurations().setIterationCount((int) iterations);
+    }
+
+    /** Adam's moments, the array its blocks work on. */
+    private INDArray updaterState() {
+        BaseMultiLayerUpdater<?> updater = (BaseMultiLayerUpdater<?>) network.getUpdater();
+        for (UpdaterBlock block : updater.getUpdaterBlocks()) {
+            if (block.getGradientUpdater() == null) {
+                block.init();
+            }
+        }
+        return updater.getStateViewArray();
+    }
+
     /** Clips {@link #gradient} (of the mean loss), turns it into Adam's update and applies it, then the average. */
     private double step() {
         double norm = gradient.norm2Number().doubleValue();
@@ -193,11 +234,9 @@ public final class NcsnMlp implements ScoreModel {
             gradient.muli(clipNorm / norm);
         }
         int iteration = (int) iterations();
+        updaterState();
         // DL4J's Adam, on its own state, turns the gradient into the update in place.
         for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks()) {
-            if (block.getGradientUpdater() == null) {
-                block.init();
-            }
             block.getGradientUpdater().applyUpdater(gradient.reshape(gradient.length())
                     .get(NDArrayIndex.interval(block.getParamOffsetStart(), block.getParamOffsetEnd())), iteration, 0);
         }

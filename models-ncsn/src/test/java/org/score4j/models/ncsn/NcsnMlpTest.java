@@ -256,6 +256,38 @@ class NcsnMlpTest {
         assertThat(replica.iterations()).isZero();
     }
 
+    @Test
+    void aTrainingStateCarriesParametersAdamAndTheMovingAverage() {
+        ModelSpec withAverage = new ModelSpec(new long[] {3}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 0);
+        NcsnMlp source = NcsnMlp.create(SMALL, withAverage);
+        Objective.Batch[] batches = new Objective.Batch[3];
+        for (int i = 0; i < 3; i++) {
+            batches[i] = new DenoisingTarget().prepare(new SeededRandom(10 + i).normal(8, 3), LEVELS, new SeededRandom(20 + i));
+        }
+        step(source, batches[0]);
+        step(source, batches[1]);
+        // Parameters, Adam's two moments, the moving average.
+        assertThat(source.trainingState().length()).isEqualTo(4 * source.parameterCount());
+
+        NcsnMlp copy = NcsnMlp.create(SMALL, new ModelSpec(new long[] {3}, 1.5, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 5));
+        copy.setTrainingState(source.trainingState(), source.iterations());
+        NcsnMlp parametersOnly = NcsnMlp.create(SMALL, withAverage);
+        parametersOnly.setParameters(source.parameters());
+        assertThat(copy.iterations()).isEqualTo(2);
+        step(source, batches[2]);
+        step(copy, batches[2]);
+        step(parametersOnly, batches[2]);
+        assertThat(copy.trainingState().toFloatVector()).containsExactly(source.trainingState().toFloatVector());
+        INDArray x = new SeededRandom(3).normal(5, 3);
+        INDArray sigma = Nd4j.valueArrayOf(new long[] {5}, 1.4f);
+        assertThat(copy.score(x, sigma).ravel().toFloatVector()).containsExactly(source.score(x, sigma).ravel().toFloatVector());
+        // Without Adam's moments and the step count, the same step goes elsewhere.
+        assertThat(parametersOnly.parameters().toFloatVector()).isNotEqualTo(source.parameters().toFloatVector());
+
+        assertThatThrownBy(() -> copy.setTrainingState(Nd4j.zeros(DataType.FLOAT, 7), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("training state has");
+    }
+
     private static void step(NcsnMlp model, Objective.Batch batch) {
         var loss = batch.loss(model.forwardForTraining(batch.inputs(), batch.sigmas()));
         model.applyGradient(loss.scoreGradient(), batch.levels().length);

@@ -12,6 +12,14 @@ public interface EngineProvider {
     /** One line for {@code score4j info}: what the engine is and how to submit to it. */
     String description();
 
+    /**
+     * Commands the engine adds to {@code score4j} (picocli {@code @Command} objects), e.g. one that starts a cluster on
+     * this machine or benchmarks the engine. None by default.
+     */
+    default java.util.List<Object> commands() {
+        return java.util.List.of();
+    }
+
     /** Starts the engine; the caller closes it. */
     Engine open(EngineSettings settings);
 }
