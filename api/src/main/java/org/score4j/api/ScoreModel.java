@@ -53,7 +53,8 @@ public interface ScoreModel extends ScoreFunction {
     /**
      * Whether this model can be trained data-parallel: replicas given the same {@link #parameters} compute
      * {@link #parameterGradient}s on shards of a minibatch, and one model applies their sum with
-     * {@link #applyParameterGradient}. When false, the four methods throw {@link UnsupportedOperationException}.
+     * {@link #applyParameterGradient}; replicas can also exchange their whole {@link #trainingState} (API 1.5). When
+     * false, these six methods throw {@link UnsupportedOperationException}.
      *
      * @since API 1.4
      */

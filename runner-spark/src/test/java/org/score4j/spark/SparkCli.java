@@ -1,5 +1,7 @@
 package org.score4j.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.score4j.runner.Main;
 
 /** The score4j command run in this JVM (the Spark driver), with what a user sees captured. */
@@ -56,5 +59,35 @@ final class SparkCli {
     static List<Path> classPath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(cp.split(java.io.File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
+    }
+
+    /**
+     * Checks that a study run elsewhere wrote what the local run wrote: the tables byte for byte, each cell's samples and
+     * metrics (without timings) or its error, and a plot for every finished cell.
+     *
+     * @return the failed cells
+     */
+    static int assertSameStudy(Path local, Path remote, int cells) throws IOException {
+        assertThat(Files.readString(remote.resolve("summary.csv"))).isEqualTo(Files.readString(local.resolve("summary.csv")));
+        assertThat(Files.readString(remote.resolve("summary.md"))).isEqualTo(Files.readString(local.resolve("summary.md")));
+        List<Path> names;
+        try (Stream<Path> s = Files.list(local.resolve("cells"))) {
+            names = s.map(Path::getFileName).sorted().toList();
+        }
+        assertThat(names).hasSize(cells);
+        int failed = 0;
+        for (Path cell : names) {
+            Path l = local.resolve("cells").resolve(cell);
+            Path r = remote.resolve("cells").resolve(cell);
+            if (Files.exists(l.resolve("error.txt"))) {
+                failed++;
+                assertThat(Files.readString(r.resolve("error.txt"))).isEqualTo(Files.readString(l.resolve("error.txt")));
+            } else {
+                assertThat(Files.readString(r.resolve("samples.csv"))).isEqualTo(Files.readString(l.resolve("samples.csv")));
+                assertThat(withoutTimes(r.resolve("metrics.json"))).isEqualTo(withoutTimes(l.resolve("metrics.json")));
+                assertThat(r.resolve("samples.png")).isRegularFile();
+            }
+        }
+        return failed;
     }
 }

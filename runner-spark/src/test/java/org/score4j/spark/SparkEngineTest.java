@@ -1,18 +1,16 @@
 package org.score4j.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.score4j.spark.SparkCli.assertSameStudy;
 import static org.score4j.spark.SparkCli.lossColumns;
 import static org.score4j.spark.SparkCli.score4j;
 import static org.score4j.spark.SparkCli.with;
-import static org.score4j.spark.SparkCli.withoutTimes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,27 +42,7 @@ class SparkEngineTest {
         assertThat(local.code()).as(local.err()).isEqualTo(1);
         assertThat(spark.code()).as(spark.err()).isEqualTo(1);
         assertThat(spark.err()).contains("spark engine on local[2]", "[8/8]", "FAILED: training failed: training diverged");
-        assertThat(Files.readString(tmp.resolve("spark/summary.csv"))).isEqualTo(Files.readString(tmp.resolve("local/summary.csv")));
-        assertThat(Files.readString(tmp.resolve("spark/summary.md"))).isEqualTo(Files.readString(tmp.resolve("local/summary.md")));
-        List<Path> cells;
-        try (Stream<Path> s = Files.list(tmp.resolve("local/cells"))) {
-            cells = s.map(Path::getFileName).sorted().toList();
-        }
-        assertThat(cells).hasSize(8);
-        int failed = 0;
-        for (Path cell : cells) {
-            Path l = tmp.resolve("local/cells").resolve(cell);
-            Path r = tmp.resolve("spark/cells").resolve(cell);
-            if (Files.exists(l.resolve("error.txt"))) {
-                failed++;
-                assertThat(Files.readString(r.resolve("error.txt"))).isEqualTo(Files.readString(l.resolve("error.txt")));
-            } else {
-                assertThat(Files.readString(r.resolve("samples.csv"))).isEqualTo(Files.readString(l.resolve("samples.csv")));
-                assertThat(withoutTimes(r.resolve("metrics.json"))).isEqualTo(withoutTimes(l.resolve("metrics.json")));
-                assertThat(r.resolve("samples.png")).isRegularFile();
-            }
-        }
-        assertThat(failed).isEqualTo(4);
+        assertThat(assertSameStudy(tmp.resolve("local"), tmp.resolve("spark"), 8)).isEqualTo(4);
 
         // A rerun keeps the finished cells and retries the failed ones, on Spark too.
         SparkCli.Result again = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
