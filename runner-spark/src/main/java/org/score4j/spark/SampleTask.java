@@ -14,6 +14,7 @@ import org.score4j.api.spi.ModelFactory;
 import org.score4j.runner.ComponentKind;
 import org.score4j.runner.cli.Workflow;
 import org.score4j.runner.sampling.ChainSampling;
+import org.score4j.runner.sampling.Trajectory;
 import org.score4j.runner.training.Checkpoints;
 import org.score4j.runner.wiring.ResolvedRun;
 
@@ -27,8 +28,11 @@ import org.score4j.runner.wiring.ResolvedRun;
  */
 record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plugins) implements Serializable {
 
-    /** A batch's chains: their shape and values in C order. */
-    record Batch(int index, long[] shape, float[] values) implements Serializable {
+    /**
+     * A batch's chains: their shape and values in C order; for the first batch of a run that draws a trajectory grid,
+     * also the {@link Trajectory#snapshots} of its first chains (each {@code snapshotShape}), else none.
+     */
+    record Batch(int index, long[] shape, float[] values, long[] snapshotShape, float[][] snapshots) implements Serializable {
     }
 
     Batch run(int b) {
@@ -40,9 +44,12 @@ record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plug
             Files.write(file, checkpoint.value());
             var model = Checkpoints.read(file, workflow.catalog().factories(ComponentKind.MODEL, ModelFactory.class)).model();
             long total = run.sampler().evaluations(run.schedule()) * ChainSampling.batches(run.sample());
-            INDArray x = ChainSampling.batch(model, run.sampler(), run.schedule(), run.sample(), run.seed(),
-                    run.data().exampleShape(), b, (done, all) -> { }, total);
-            return new Batch(b, x.shape(), x.castTo(DataType.FLOAT).dup('c').data().asFloat());
+            Trajectory trajectory = b == 0 && Trajectory.drawn(run) ? Trajectory.of(model, run) : null;
+            INDArray x = ChainSampling.batch(trajectory != null ? trajectory : model, run.sampler(), run.schedule(),
+                    run.sample(), run.seed(), run.data().exampleShape(), b, (done, all) -> { }, total);
+            List<INDArray> snapshots = trajectory != null ? trajectory.snapshots() : List.of();
+            return new Batch(b, x.shape(), floats(x), snapshots.isEmpty() ? null : snapshots.get(0).shape(),
+                    snapshots.stream().map(SampleTask::floats).toArray(float[][]::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -50,5 +57,9 @@ record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plug
                 file.toFile().delete();
             }
         }
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 }

@@ -223,7 +223,7 @@ final class SparkEngine implements Engine {
     }
 
     @Override
-    public INDArray sample(ResolvedRun run, Path checkpoint, ProgressListener progress) {
+    public Sampled sample(ResolvedRun run, Path checkpoint, ProgressListener progress) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(checkpoint);
@@ -243,7 +243,10 @@ final class SparkEngine implements Engine {
                     "sampling");
             progress.progress(perBatch * batches, perBatch * batches);
             INDArray[] arrays = parts.stream().map(b -> Nd4j.create(b.values(), b.shape(), 'c')).toArray(INDArray[]::new);
-            return arrays.length == 1 ? arrays[0] : Nd4j.concat(0, arrays);
+            SampleTask.Batch first = parts.get(0);
+            List<INDArray> trajectory = java.util.Arrays.stream(first.snapshots())
+                    .map(v -> Nd4j.create(v, first.snapshotShape(), 'c')).toList();
+            return new Sampled(arrays.length == 1 ? arrays[0] : Nd4j.concat(0, arrays), trajectory);
         } finally {
             shared.destroy();
         }

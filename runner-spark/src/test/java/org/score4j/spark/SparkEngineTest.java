@@ -83,6 +83,39 @@ class SparkEngineTest {
     }
 
     @Test
+    void theImageUnetTrainsDataParallelAndSamplesWithItsTrajectory() throws IOException {
+        String[] tiny = {"train", "--set", "data.name=digits", "--set", "data.count=300", "--set", "data.held-out=100",
+            "--set", "model.name=ncsn-unet", "--set", "model.channels=4", "--set", "model.multipliers=[1,2]",
+            "--set", "train.steps=6", "--set", "train.batch-size=8", "--set", "train.log-every=2", "--set", "train.checkpoint-every=6",
+            "--set", "schedule.sigma-max=10", "--set", "schedule.sigma-min=0.05", "--set", "schedule.levels=4",
+            "--set", "eval.reference-samples=100"};
+        SparkCli.Result local = score4j(with(tiny, "-o", tmp.resolve("local").toString()));
+        SparkCli.Result one = score4j(with(with(tiny, "-o", tmp.resolve("one").toString()), "--engine", "spark", "--master",
+                "local[1]", "--conf", "spark.ui.enabled=false"));
+        SparkCli.Result two = score4j(with(with(tiny, "-o", tmp.resolve("two").toString()), with(SPARK, "--conf",
+                "score4j.average-every=3")));
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(two.code()).as(two.err()).isZero();
+        assertThat(lossColumns(tmp.resolve("one/train-log.csv"))).isEqualTo(lossColumns(tmp.resolve("local/train-log.csv")));
+        assertThat(two.err()).contains("training data-parallel on 2 shards of each batch of 8 (parameters averaged every 3 steps");
+        assertThat(lossColumns(tmp.resolve("two/train-log.csv"))).hasSize(4);
+
+        // Its samples on two tasks, and the trajectory grid that the first task records: as in one process.
+        String[] sample = {"sample", "--from", tmp.resolve("local").toString(), "--set", "sample.count=12",
+            "--set", "sample.batch-size=6", "--set", "sampler.steps-per-level=2", "--set", "sampler.step-size=1e-4",
+            "--set", "sample.low=0", "--set", "sample.high=1"};
+        SparkCli.Result here = score4j(with(sample, "-o", tmp.resolve("sampled-here").toString()));
+        SparkCli.Result there = score4j(with(with(sample, "-o", tmp.resolve("sampled-there").toString()), SPARK));
+        assertThat(here.code()).as(here.err()).isZero();
+        assertThat(there.code()).as(there.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("sampled-there/samples.csv")))
+                .isEqualTo(Files.readString(tmp.resolve("sampled-here/samples.csv")));
+        assertThat(Files.readAllBytes(tmp.resolve("sampled-there/trajectory.png")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("sampled-here/trajectory.png")));
+    }
+
+    @Test
     void averagingStopsADivergingRunAtTheStepThatDiverged() throws IOException {
         // A learning rate that blows up after a few rounds: the step named is where a replica met it.
         SparkCli.Result r = score4j(with(new String[] {"train", "-o", tmp.resolve("d").toString(), "--set", "train.steps=200",

@@ -14,6 +14,7 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.score4j.api.NonFiniteException;
 import org.score4j.api.ScoreModel;
@@ -116,7 +117,63 @@ public final class NcsnUnet implements ScoreModel {
 
     @Override
     public double applyGradient(INDArray scoreGradient, int examples) {
-        INDArray gradient = backpropagate(scoreGradient).divi(examples);
+        return step(backpropagate(scoreGradient).divi(examples));
+    }
+
+    @Override
+    public boolean dataParallel() {
+        return true;
+    }
+
+    @Override
+    public void setParameters(INDArray flat) {
+        if (flat.length() != parameters.length()) {
+            throw new IllegalArgumentException("ncsn-unet has " + parameters.length() + " parameters, got " + flat.length());
+        }
+        parameters.assign(flat.reshape(parameters.shape()).castTo(DataType.FLOAT));
+        loaded = null;
+    }
+
+    @Override
+    public INDArray parameterGradient(INDArray scoreGradient) {
+        return backpropagate(scoreGradient).reshape(parameters.length());
+    }
+
+    @Override
+    public double applyParameterGradient(INDArray meanGradient) {
+        if (meanGradient.length() != parameters.length()) {
+            throw new IllegalArgumentException("ncsn-unet has " + parameters.length() + " parameters, got a gradient of "
+                    + meanGradient.length());
+        }
+        return step(meanGradient.reshape(parameters.shape()).castTo(DataType.FLOAT).dup());
+    }
+
+    @Override
+    public INDArray trainingState() {
+        INDArray[] parts = average != null ? new INDArray[] {parameters, firstMoment, secondMoment, average}
+                : new INDArray[] {parameters, firstMoment, secondMoment};
+        return Nd4j.concat(0, Arrays.stream(parts).map(a -> a.reshape(a.length())).toArray(INDArray[]::new));
+    }
+
+    @Override
+    public void setTrainingState(INDArray flat, long iterations) {
+        long p = parameters.length();
+        INDArray[] parts = average != null ? new INDArray[] {parameters, firstMoment, secondMoment, average}
+                : new INDArray[] {parameters, firstMoment, secondMoment};
+        if (flat.length() != parts.length * p) {
+            throw new IllegalArgumentException("ncsn-unet's training state has " + parts.length * p + " values, got "
+                    + flat.length());
+        }
+        INDArray f = flat.reshape(flat.length()).castTo(DataType.FLOAT);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i].assign(f.get(NDArrayIndex.interval(i * p, (i + 1) * p)).reshape(parts[i].shape()));
+        }
+        this.iterations = iterations;
+        loaded = null;
+    }
+
+    /** Clips a gradient of the mean loss (owned by this call), takes Adam's step with it, then the average. */
+    private double step(INDArray gradient) {
         double norm = gradient.norm2Number().doubleValue();
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-unet is " + norm);
@@ -164,6 +221,7 @@ public final class NcsnUnet implements ScoreModel {
     }
 
     /** The flattened parameters (a copy). */
+    @Override
     public INDArray parameters() {
         return parameters.dup();
     }

@@ -163,6 +163,42 @@ class NcsnUnetTest {
                 .hasMessageContaining("ncsn-unet.embedding: must be even, got 3");
     }
 
+    @Test
+    void dataParallelShardsAndTrainingStatesMatchOneModel() {
+        long[] shape = {1, 8, 8};
+        ModelSpec withAverage = new ModelSpec(shape, 1, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 0);
+        NcsnUnet whole = NcsnUnet.create(TINY, withAverage);
+        NcsnUnet driver = NcsnUnet.create(TINY, withAverage);
+        NcsnUnet replica = NcsnUnet.create(TINY, spec(shape, 1, 7));
+        assertThat(whole.dataParallel()).isTrue();
+        replica.setParameters(driver.parameters());
+        Objective.Batch batch = new DenoisingTarget().prepare(squares(6, new SeededRandom(1)), LEVELS, new SeededRandom(2));
+        step(whole, batch);
+        // Two replicas' gradients of half the batch each, summed and applied as a mean: the whole batch's step.
+        INDArray sum = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, driver.parameterCount());
+        for (int half = 0; half < 2; half++) {
+            var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(3 * half, 3 * half + 3);
+            INDArray scores = replica.forwardForTraining(batch.inputs().get(rows).dup(), batch.sigmas().get(rows).dup());
+            INDArray all = Nd4j.zeros(batch.inputs().dataType(), batch.inputs().shape());
+            all.get(rows).assign(scores);
+            sum.addi(replica.parameterGradient(batch.loss(all).scoreGradient().get(rows).dup()));
+        }
+        driver.applyParameterGradient(sum.divi(6));
+        assertThat(driver.parameters().toDoubleVector()).usingComparatorWithPrecision(1e-6)
+                .containsExactly(whole.parameters().toDoubleVector());
+
+        // Parameters, Adam's moments and the average: a model given them takes the next step exactly as the source.
+        assertThat(whole.trainingState().length()).isEqualTo(4 * whole.parameterCount());
+        NcsnUnet copy = NcsnUnet.create(TINY, new ModelSpec(shape, 1, new ModelSpec.Optimizer(3e-3, 0.9, 0.999, 0, 0.9), 3));
+        copy.setTrainingState(whole.trainingState(), whole.iterations());
+        Objective.Batch next = new DenoisingTarget().prepare(squares(4, new SeededRandom(3)), LEVELS, new SeededRandom(4));
+        step(whole, next);
+        step(copy, next);
+        assertThat(copy.iterations()).isEqualTo(2);
+        assertThat(copy.trainingState().toFloatVector()).containsExactly(whole.trainingState().toFloatVector());
+        assertThatThrownBy(() -> copy.setTrainingState(Nd4j.zeros(5), 0)).hasMessageContaining("training state has");
+    }
+
     private static INDArray squares(int n, SeededRandom rng) {
         INDArray images = Nd4j.zeros(n, 1, 8, 8);
         int[] rows = rng.integers(n, 6);

@@ -202,17 +202,23 @@ public final class Workflow {
         if (sample) {
             long t0 = System.nanoTime();
             try {
-                // An engine's tasks return their chains' end points only, so its runs draw no trajectory grid.
-                boolean images = engine == null && run.data().exampleShape().length == 3 && run.eval().plots();
-                Trajectory trajectory = images ? new Trajectory(score, run.schedule(), 8, 8) : null;
+                boolean images = Trajectory.drawn(run);
                 ProgressBar bar = new ProgressBar("sample", err);
-                samples = engine != null ? engine.sample(run, newestCheckpoint(dir, from), bar)
-                        : ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
-                        run.seed(), run.data().exampleShape(), bar);
-                INDArray path = images ? trajectory.grid(samples) : null;
+                List<INDArray> snapshots;
+                if (engine != null) {
+                    Engine.Sampled sampled = engine.sample(run, newestCheckpoint(dir, from), bar);
+                    samples = sampled.samples();
+                    snapshots = sampled.trajectory();
+                } else {
+                    Trajectory trajectory = images ? Trajectory.of(score, run) : null;
+                    samples = ChainSampling.run(images ? trajectory : score, run.sampler(), run.schedule(), run.sample(),
+                            run.seed(), run.data().exampleShape(), bar);
+                    snapshots = images ? trajectory.snapshots() : List.of();
+                }
+                INDArray path = images ? Trajectory.grid(snapshots, samples) : null;
                 if (path != null) {
                     try {
-                        Plots.imageGrid(dir.resolve("trajectory.png"), path, trajectory.columns(), 2);
+                        Plots.imageGrid(dir.resolve("trajectory.png"), path, snapshots.size() + 1, 2);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException("cannot draw " + dir.resolve("trajectory.png"), e);
                     }

@@ -26,11 +26,21 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Draws the run's {@code sample.count} chains from the model of {@code checkpoint}, identical to
-     * {@link org.score4j.runner.sampling.ChainSampling#run} in this process.
-     *
-     * @return the samples, {@code [count, shape...]}
+     * {@link org.score4j.runner.sampling.ChainSampling#run} in this process, recording the trajectory of its first chains
+     * where {@link org.score4j.runner.sampling.Trajectory#drawn} says the run draws one.
      */
-    INDArray sample(ResolvedRun run, Path checkpoint, ProgressListener progress);
+    Sampled sample(ResolvedRun run, Path checkpoint, ProgressListener progress);
+
+    /**
+     * @param samples    the samples, {@code [count, shape...]}
+     * @param trajectory the {@link org.score4j.runner.sampling.Trajectory#snapshots} of the first chains, or empty
+     */
+    record Sampled(INDArray samples, List<INDArray> trajectory) {
+        public Sampled {
+            java.util.Objects.requireNonNull(samples, "samples");
+            trajectory = List.copyOf(trajectory);
+        }
+    }
 
     /**
      * Trains the run's model data-parallel into {@code runDir} (checkpoints, training log), as

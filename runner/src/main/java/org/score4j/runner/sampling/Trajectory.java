@@ -20,6 +20,16 @@ public final class Trajectory implements ScoreFunction {
     private final double[] levels;
     private final List<INDArray> snapshots = new ArrayList<>();
 
+    /** Whether a run draws a trajectory grid: image data with plots on. */
+    public static boolean drawn(org.score4j.runner.wiring.ResolvedRun run) {
+        return run.data().exampleShape().length == 3 && run.eval().plots();
+    }
+
+    /** The recorder of a run's trajectory grid: its first 8 chains at 8 levels. */
+    public static Trajectory of(ScoreFunction score, org.score4j.runner.wiring.ResolvedRun run) {
+        return new Trajectory(score, run.schedule(), 8, 8);
+    }
+
     /**
      * @param snapshots how many levels to record, spread from σ_max to σ_min
      */
@@ -48,6 +58,16 @@ public final class Trajectory implements ScoreFunction {
      * column per snapshot shows chain k from σ_max to the end. Null if no level was recorded.
      */
     public INDArray grid(INDArray samples) {
+        return grid(snapshots, samples);
+    }
+
+    /** The states recorded so far, one array per level ({@code [chains, shape...]}). */
+    public List<INDArray> snapshots() {
+        return List.copyOf(snapshots);
+    }
+
+    /** {@link #grid} of snapshots recorded elsewhere (e.g. by an engine's task). */
+    public static INDArray grid(List<INDArray> snapshots, INDArray samples) {
         if (snapshots.isEmpty()) {
             return null;
         }
