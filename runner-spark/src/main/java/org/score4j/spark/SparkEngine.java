@@ -73,7 +73,9 @@ final class SparkEngine implements Engine {
     SparkEngine(EngineSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.console = settings.console();
-        String master = settings.master() != null ? settings.master() : "local[*]";
+        // Under spark-submit, its --master arrives as the spark.master property.
+        String submitted = System.getProperty("spark.master");
+        String master = settings.master() != null ? settings.master() : submitted != null ? submitted : "local[*]";
         if (!MASTER.matcher(master).matches()) {
             throw new UserError("--master expects local, local[N], local[*], local[N,retries], spark://host:port[,host:port…], "
                     + "yarn or k8s://URL, got '" + master + "'");

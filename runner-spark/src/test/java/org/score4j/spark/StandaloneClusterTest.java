@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -111,6 +112,37 @@ class StandaloneClusterTest {
         System.out.println("standalone cluster, 2 shards averaged every 10 steps: small-mode weight "
                 + m.at("/samples/mode_weights/0").asDouble() + ", sliced W2 " + m.at("/samples/sliced_wasserstein2").asDouble());
         assertThat(m.at("/samples/mode_weights/0").asDouble()).isBetween(0.17, 0.23);
+    }
+
+    @Test
+    void sparkSubmitRunsTheScore4jCommandOnTheCluster() throws Exception {
+        // spark-submit's own entry point (what bin/spark-submit runs), in client mode: the score4j command is the
+        // application, and the engine takes its master from spark-submit.
+        List<Path> cp = SparkCli.classPath();
+        String own = LoopbackCluster.score4jEntries(cp).stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        Path application = LoopbackCluster.score4jEntries(cp).stream()
+                .filter(p -> p.getFileName().toString().startsWith("score4j-runner")).findFirst().orElseThrow();
+        Path out = tmp.resolve("submitted");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g"));
+        command.addAll(List.of(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions().split("\\s+")));
+        command.addAll(List.of("-cp", cp.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+                "org.apache.spark.deploy.SparkSubmit", "--master", cluster.masterUrl(), "--deploy-mode", "client",
+                "--class", "org.score4j.runner.Main", "--conf", "spark.executor.extraClassPath=" + own,
+                "--conf", "spark.ui.enabled=false", application.toString(),
+                "run", "--engine", "spark", "--set", "train.steps=100", "--set", "sample.count=200", "-o", out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("submit.log").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("spark-submit did not finish in 5 minutes");
+        }
+        String log = Files.readString(tmp.resolve("submit.log"));
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(log).contains("spark engine on " + cluster.masterUrl(), "training data-parallel on 2 shards");
+        assertThat(JSON.readTree(out.resolve("metrics.json").toFile()).at("/train/steps").asLong()).isEqualTo(100);
+        assertThat(out.resolve("samples.csv")).isRegularFile();
     }
 
     @Test
