@@ -15,7 +15,7 @@ public final class SparkEngineProvider implements EngineProvider {
     public String description() {
         return "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ": --master local[N] (this machine) or "
                 + "spark://host:7077 (a standalone cluster; the launcher ships score4j's jars and plugins/ with the job; "
-                + "score4j spark-cluster starts one on this machine)";
+                + "score4j spark-cluster starts one on this machine); under spark-submit the engine takes its --master";
     }
 
     @Override
