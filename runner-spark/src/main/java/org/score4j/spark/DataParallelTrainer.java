@@ -73,6 +73,7 @@ final class DataParallelTrainer {
     private TrainingStep.Outcome averaged(ShardTask task, ScoreModel model, long step) {
         if (pending.isEmpty()) {
             requireDataParallel(model);
+            SparkEngine.requireRunning(spark);
             round(task, model, step);
         }
         Pending p = pending.poll();
@@ -147,6 +148,7 @@ final class DataParallelTrainer {
 
     private TrainingStep.Outcome step(ShardTask task, ScoreModel model, long step) {
         requireDataParallel(model);
+        SparkEngine.requireRunning(spark);
         float[] parameters = model.parameters().toFloatVector();
         List<TrainingStep.Shard> parts = SparkEngine.await(spark.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
                 .map(s -> task.run(parameters, step, s)).collectAsync(), n -> { }, "training step " + step);

@@ -80,6 +80,7 @@ final class SparkEngine implements Engine {
             throw new UserError("--master expects local, local[N], local[*], local[N,retries], spark://host:port[,host:port…], "
                     + "yarn or k8s://URL, got '" + master + "'");
         }
+        reachable(master);
         int requestedShards = positive(SHARDS, settings.conf().get(SHARDS), "the number of shards of a training step");
         averageEvery = Math.max(1, positive(AVERAGE_EVERY, settings.conf().get(AVERAGE_EVERY),
                 "the steps between parameter averages (1: sum the shards' gradients every step)"));
@@ -126,6 +127,35 @@ final class SparkEngine implements Engine {
                 + ")");
     }
 
+    /** A standalone master must answer before Spark starts, which would otherwise retry for a minute and then stop. */
+    private static void reachable(String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        for (String address : master.substring("spark://".length()).split(",")) {
+            int colon = address.lastIndexOf(':');
+            try (java.net.Socket socket = new java.net.Socket()) {
+                String host = colon < 0 ? address : address.substring(0, colon);
+                int port = colon < 0 ? 7077 : Integer.parseInt(address.substring(colon + 1));
+                socket.connect(new java.net.InetSocketAddress(host, port), 3000);
+                return;
+            } catch (IOException | NumberFormatException e) {
+                failures.add(address + " (" + (e instanceof NumberFormatException ? "not a port" : e.getMessage()) + ")");
+            }
+        }
+        throw new UserError("cannot reach the Spark master " + master + ": " + String.join(", ", failures)
+                + ". Is it running? (score4j spark-cluster starts one on this machine.)", UserError.FAILED);
+    }
+
+    /** Spark stops the application when its master gives up on it; jobs then cannot be submitted. */
+    static void requireRunning(JavaSparkContext spark) {
+        if (spark.sc().isStopped()) {
+            throw new UserError("the Spark application was stopped (its master became unreachable or killed it); "
+                    + "see Spark's messages above", UserError.FAILED);
+        }
+    }
+
     /** A positive engine setting given with --conf, or 0 when not given. */
     private static int positive(String key, String value, String meaning) {
         if (value == null) {
@@ -158,6 +188,7 @@ final class SparkEngine implements Engine {
 
     @Override
     public List<StudyRunner.Outcome> runStudy(List<Cell> cells, List<ResolvedRun> runs, Path out, StudyRunner runner) {
+        requireRunning(spark);
         StudyRunner.Plan plan = runner.plan(cells, runs, out);
         List<StudyRunner.Outcome> outcomes = new ArrayList<>(plan.previous());
         runner.announce(plan, cells.size(), "one Spark task per model");
@@ -226,6 +257,7 @@ final class SparkEngine implements Engine {
 
     @Override
     public Sampled sample(ResolvedRun run, Path checkpoint, ProgressListener progress) {
+        requireRunning(spark);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(checkpoint);

@@ -150,6 +150,10 @@ class SparkEngineTest {
             "score4j.average-every=7"}, SPARK));
         assertThat(every.code()).isEqualTo(2);
         assertThat(every.err()).contains("with --conf score4j.average-every=7, train.checkpoint-every (", "must be a multiple of 7");
+        SparkCli.Result nobody = score4j("run", "-o", tmp.resolve("n").toString(), "--engine", "spark", "--master",
+                "spark://127.0.0.1:1");
+        assertThat(nobody.code()).as(nobody.err()).isEqualTo(1);
+        assertThat(nobody.err()).contains("cannot reach the Spark master spark://127.0.0.1:1: 127.0.0.1:1 (", "Is it running?");
         SparkCli.Result badMaster = score4j("run", "-o", tmp.resolve("z").toString(), "--engine", "spark", "--master", "nowhere://x");
         assertThat(badMaster.code()).isEqualTo(2);
         assertThat(badMaster.err()).contains("--master expects local, local[N]", "got 'nowhere://x'");
