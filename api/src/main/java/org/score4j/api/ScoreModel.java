@@ -69,7 +69,7 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.4
      */
     default INDArray parameters() {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
     }
 
     /**
@@ -79,7 +79,7 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.4
      */
     default void setParameters(INDArray flat) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
     }
 
     /**
@@ -90,7 +90,7 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.4
      */
     default INDArray parameterGradient(INDArray scoreGradient) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
     }
 
     /**
@@ -103,7 +103,7 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.4
      */
     default double applyParameterGradient(INDArray meanGradient) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
     }
 
     /**
@@ -116,7 +116,7 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.5
      */
     default INDArray trainingState() {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
     }
 
     /**
@@ -127,7 +127,11 @@ public interface ScoreModel extends ScoreFunction {
      * @since API 1.5
      */
     default void setTrainingState(INDArray flat, long iterations) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
+        throw notDataParallel();
+    }
+
+    private UnsupportedOperationException notDataParallel() {
+        return new UnsupportedOperationException(getClass().getSimpleName() + " cannot be trained data-parallel");
     }
 
     /** Number of optimizer steps applied so far. */

@@ -7,8 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.zip.ZipOutputStream;
@@ -187,41 +185,30 @@ public final class NcsnMlp implements ScoreModel {
 
     @Override
     public INDArray trainingState() {
-        List<INDArray> parts = new ArrayList<>(List.of(network.params(), updaterState()));
-        if (average != null) {
-            parts.add(average);
-        }
-        return Nd4j.concat(0, parts.stream().map(a -> a.reshape(a.length())).toArray(INDArray[]::new)).castTo(DataType.FLOAT);
+        return TrainingStates.join(stateArrays());
     }
 
     @Override
     public void setTrainingState(INDArray flat, long iterations) {
-        INDArray updater = updaterState();
-        long p = network.params().length();
-        long u = updater.length();
-        long expected = p + u + (average != null ? p : 0);
-        if (flat.length() != expected) {
-            throw new IllegalArgumentException("ncsn-mlp's training state has " + expected + " values, got " + flat.length());
-        }
-        INDArray f = flat.reshape(flat.length()).castTo(DataType.FLOAT);
-        // In place: the layers and Adam run on views of these arrays.
-        network.params().assign(f.get(NDArrayIndex.interval(0, p)).reshape(network.params().shape()));
-        updater.assign(f.get(NDArrayIndex.interval(p, p + u)).reshape(updater.shape()));
-        if (average != null) {
-            average.assign(f.get(NDArrayIndex.interval(p + u, expected)).reshape(average.shape()));
-        }
+        TrainingStates.split(flat, "ncsn-mlp", stateArrays());
         network.getLayerWiseConfigurations().setIterationCount((int) iterations);
     }
 
-    /** Adam's moments, the array its blocks work on. */
-    private INDArray updaterState() {
+    /** The parameters, Adam's moments and the moving average: the arrays training changes. */
+    private INDArray[] stateArrays() {
+        INDArray moments = updater().getStateViewArray();
+        return average != null ? new INDArray[] {network.params(), moments, average} : new INDArray[] {network.params(), moments};
+    }
+
+    /** DL4J's Adam, its blocks initialised (their moments are views of its state array). */
+    private BaseMultiLayerUpdater<?> updater() {
         BaseMultiLayerUpdater<?> updater = (BaseMultiLayerUpdater<?>) network.getUpdater();
         for (UpdaterBlock block : updater.getUpdaterBlocks()) {
             if (block.getGradientUpdater() == null) {
                 block.init();
             }
         }
-        return updater.getStateViewArray();
+        return updater;
     }
 
     /** Clips {@link #gradient} (of the mean loss), turns it into Adam's update and applies it, then the average. */
@@ -234,9 +221,8 @@ public final class NcsnMlp implements ScoreModel {
             gradient.muli(clipNorm / norm);
         }
         int iteration = (int) iterations();
-        updaterState();
         // DL4J's Adam, on its own state, turns the gradient into the update in place.
-        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks()) {
+        for (UpdaterBlock block : updater().getUpdaterBlocks()) {
             block.getGradientUpdater().applyUpdater(gradient.reshape(gradient.length())
                     .get(NDArrayIndex.interval(block.getParamOffsetStart(), block.getParamOffsetEnd())), iteration, 0);
         }

@@ -14,7 +14,6 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.score4j.api.NonFiniteException;
 import org.score4j.api.ScoreModel;
@@ -150,26 +149,20 @@ public final class NcsnUnet implements ScoreModel {
 
     @Override
     public INDArray trainingState() {
-        INDArray[] parts = average != null ? new INDArray[] {parameters, firstMoment, secondMoment, average}
-                : new INDArray[] {parameters, firstMoment, secondMoment};
-        return Nd4j.concat(0, Arrays.stream(parts).map(a -> a.reshape(a.length())).toArray(INDArray[]::new));
+        return TrainingStates.join(stateArrays());
     }
 
     @Override
     public void setTrainingState(INDArray flat, long iterations) {
-        long p = parameters.length();
-        INDArray[] parts = average != null ? new INDArray[] {parameters, firstMoment, secondMoment, average}
-                : new INDArray[] {parameters, firstMoment, secondMoment};
-        if (flat.length() != parts.length * p) {
-            throw new IllegalArgumentException("ncsn-unet's training state has " + parts.length * p + " values, got "
-                    + flat.length());
-        }
-        INDArray f = flat.reshape(flat.length()).castTo(DataType.FLOAT);
-        for (int i = 0; i < parts.length; i++) {
-            parts[i].assign(f.get(NDArrayIndex.interval(i * p, (i + 1) * p)).reshape(parts[i].shape()));
-        }
+        TrainingStates.split(flat, "ncsn-unet", stateArrays());
         this.iterations = iterations;
         loaded = null;
+    }
+
+    /** The parameters, Adam's moments and the moving average: the arrays training changes. */
+    private INDArray[] stateArrays() {
+        return average != null ? new INDArray[] {parameters, firstMoment, secondMoment, average}
+                : new INDArray[] {parameters, firstMoment, secondMoment};
     }
 
     /** Clips a gradient of the mean loss (owned by this call), takes Adam's step with it, then the average. */
