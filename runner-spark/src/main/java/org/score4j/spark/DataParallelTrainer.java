@@ -65,15 +65,56 @@ final class DataParallelTrainer {
         ShardTask task = new ShardTask(Workflow.render(run.resolved()), plugins, Trainer.dataScale(run), shards);
         spark.setJobGroup("score4j-train", "score4j data-parallel training: " + shards + " shards of "
                 + run.names().get(ComponentKind.MODEL), false);
-        return new Trainer(run, runDir, configHash, configText).train(progress, null,
-                (model, step) -> averageEvery == 1 ? step(task, model, step) : averaged(task, model, step));
+        return new Trainer(run, runDir, configHash, configText).train(progress, null, (model, step) -> {
+            requireDataParallel(model);
+            return averageEvery == 1 ? step(task, model, step) : averaged(task, model, step);
+        });
+    }
+
+    /** Runs {@code work} once per shard as one Spark job and returns the results in shard order. */
+    private <T> List<T> onShards(org.apache.spark.api.java.function.Function<Integer, T> work, String what) {
+        SparkEngine.requireRunning(spark);
+        return SparkEngine.await(spark.parallelize(IntStream.range(0, shards).boxed().toList(), shards).map(work).collectAsync(),
+                n -> { }, what);
+    }
+
+    /** The shards' per-example losses and levels, joined in shard order. */
+    private record Joined(double[] perExample, int[] levels) {
+        static Joined of(List<double[]> perExample, List<int[]> levels) {
+            int examples = levels.stream().mapToInt(l -> l.length).sum();
+            Joined j = new Joined(new double[examples], new int[examples]);
+            int at = 0;
+            for (int s = 0; s < levels.size(); s++) {
+                System.arraycopy(perExample.get(s), 0, j.perExample, at, levels.get(s).length);
+                System.arraycopy(levels.get(s), 0, j.levels, at, levels.get(s).length);
+                at += levels.get(s).length;
+            }
+            return j;
+        }
+
+        double meanLoss() {
+            return java.util.Arrays.stream(perExample).sum() / perExample.length;
+        }
+    }
+
+    /** The elementwise sum of {@code parts} in their order, in double precision, divided by {@code divisor}. */
+    private static float[] sumOver(List<float[]> parts, double divisor) {
+        double[] sum = new double[parts.get(0).length];
+        for (float[] part : parts) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += part[i];
+            }
+        }
+        float[] mean = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            mean[i] = (float) (sum[i] / divisor);
+        }
+        return mean;
     }
 
     /** Step {@code step} of a round of parameter averaging, running the round when it starts there. */
     private TrainingStep.Outcome averaged(ShardTask task, ScoreModel model, long step) {
         if (pending.isEmpty()) {
-            requireDataParallel(model);
-            SparkEngine.requireRunning(spark);
             round(task, model, step);
         }
         Pending p = pending.poll();
@@ -88,55 +129,31 @@ final class DataParallelTrainer {
         int length = (int) Math.min(averageEvery - (first - 1) % averageEvery, run.train().steps() - first + 1);
         float[] state = model.trainingState().toFloatVector();
         long iterations = model.iterations();
-        List<ShardTask.Round> parts = SparkEngine.await(spark.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
-                .map(s -> task.round(state, iterations, first, length, s)).collectAsync(), n -> { }, "training steps " + first
-                + " to " + (first + length - 1));
+        List<ShardTask.Round> parts = onShards(s -> task.round(state, iterations, first, length, s), "training steps "
+                + first + " to " + (first + length - 1));
         for (int j = 0; j < length; j++) {
-            int examples = 0;
-            double norms = 0;
-            String problem = null;
-            for (ShardTask.Round r : parts) {
-                if (j < r.perExample().length) {
-                    examples += r.levels()[j].length;
-                    norms += r.gradNorms()[j];
-                    if (r.problem() != null && j == r.perExample().length - 1) {
-                        problem = problem == null ? r.problem() : problem;
-                    }
-                }
-            }
-            double[] perExample = new double[examples];
-            int[] levels = new int[examples];
-            int at = 0;
-            for (ShardTask.Round r : parts) {
-                if (j < r.perExample().length) {
-                    System.arraycopy(r.perExample()[j], 0, perExample, at, r.perExample()[j].length);
-                    System.arraycopy(r.levels()[j], 0, levels, at, r.levels()[j].length);
-                    at += r.levels()[j].length;
-                }
-            }
-            double meanLoss = java.util.Arrays.stream(perExample).sum() / examples;
+            int step = j;
+            // A replica that met a non-finite value stopped there: its list ends at that step.
+            List<ShardTask.Round> ran = parts.stream().filter(r -> step < r.perExample().length).toList();
+            Joined joined = Joined.of(ran.stream().map(r -> r.perExample()[step]).toList(),
+                    ran.stream().map(r -> r.levels()[step]).toList());
+            double meanLoss = joined.meanLoss();
             if (!Double.isFinite(meanLoss)) {
-                pending.add(new Pending(new TrainingStep.Outcome(perExample, levels, meanLoss, Double.NaN, false), null));
+                pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss, Double.NaN,
+                        false), null));
                 return;
             }
-            if (problem != null) {
-                pending.add(new Pending(null, problem));
+            var stopped = ran.stream().filter(r -> r.problem() != null && step == r.perExample().length - 1).findFirst();
+            if (stopped.isPresent()) {
+                pending.add(new Pending(null, stopped.get().problem()));
                 return;
             }
-            pending.add(new Pending(new TrainingStep.Outcome(perExample, levels, meanLoss, norms / parts.size(), true), null));
+            double norms = ran.stream().mapToDouble(r -> r.gradNorms()[step]).sum();
+            pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss,
+                    norms / ran.size(), true), null));
         }
-        double[] sum = new double[state.length];
-        for (ShardTask.Round r : parts) {
-            float[] s = r.state();
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += s[i];
-            }
-        }
-        float[] mean = new float[sum.length];
-        for (int i = 0; i < sum.length; i++) {
-            mean[i] = (float) (sum[i] / parts.size());
-        }
-        model.setTrainingState(Nd4j.createFromArray(mean), iterations + length);
+        model.setTrainingState(Nd4j.createFromArray(sumOver(parts.stream().map(ShardTask.Round::state).toList(),
+                parts.size())), iterations + length);
     }
 
     private void requireDataParallel(ScoreModel model) {
@@ -147,38 +164,18 @@ final class DataParallelTrainer {
     }
 
     private TrainingStep.Outcome step(ShardTask task, ScoreModel model, long step) {
-        requireDataParallel(model);
-        SparkEngine.requireRunning(spark);
         float[] parameters = model.parameters().toFloatVector();
-        List<TrainingStep.Shard> parts = SparkEngine.await(spark.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
-                .map(s -> task.run(parameters, step, s)).collectAsync(), n -> { }, "training step " + step);
-        int examples = parts.stream().mapToInt(p -> p.levels().length).sum();
-        double[] perExample = new double[examples];
-        int[] levels = new int[examples];
-        double[] sum = new double[parameters.length];
-        boolean finite = true;
-        int at = 0;
-        for (TrainingStep.Shard p : parts) {
-            System.arraycopy(p.perExample(), 0, perExample, at, p.perExample().length);
-            System.arraycopy(p.levels(), 0, levels, at, p.levels().length);
-            at += p.levels().length;
-            if (p.gradient() == null) {
-                finite = false;
-                continue;
-            }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += p.gradient()[i];
-            }
+        List<TrainingStep.Shard> parts = onShards(s -> task.run(parameters, step, s), "training step " + step);
+        Joined joined = Joined.of(parts.stream().map(TrainingStep.Shard::perExample).toList(),
+                parts.stream().map(TrainingStep.Shard::levels).toList());
+        double meanLoss = joined.meanLoss();
+        // A shard hands back no gradient when its loss is not finite.
+        if (!Double.isFinite(meanLoss) || parts.stream().anyMatch(p -> p.gradient() == null)) {
+            return new TrainingStep.Outcome(joined.perExample(), joined.levels(), Double.isFinite(meanLoss) ? Double.NaN
+                    : meanLoss, Double.NaN, false);
         }
-        double meanLoss = java.util.Arrays.stream(perExample).sum() / examples;
-        if (!finite || !Double.isFinite(meanLoss)) {
-            return new TrainingStep.Outcome(perExample, levels, Double.isFinite(meanLoss) ? Double.NaN : meanLoss, Double.NaN, false);
-        }
-        float[] mean = new float[sum.length];
-        for (int i = 0; i < sum.length; i++) {
-            mean[i] = (float) (sum[i] / examples);
-        }
+        float[] mean = sumOver(parts.stream().map(TrainingStep.Shard::gradient).toList(), joined.levels().length);
         double norm = model.applyParameterGradient(Nd4j.createFromArray(mean));
-        return new TrainingStep.Outcome(perExample, levels, meanLoss, norm, true);
+        return new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss, norm, true);
     }
 }

@@ -103,6 +103,15 @@ public final class LoopbackCluster implements AutoCloseable {
         return classPath.stream().filter(p -> !isSparkSide(p)).toList();
     }
 
+    /**
+     * The {@code spark.executor.extraClassPath} that gives this machine's executors score4j's classes from
+     * {@code classPath} (the cluster runs here, so the paths hold for them too).
+     */
+    public static String executorClassPath(List<Path> classPath) {
+        return score4jEntries(classPath).stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    }
+
     private static boolean isSparkSide(Path entry) {
         String name = entry.getFileName().toString();
         return name.endsWith(".jar") && !name.startsWith("score4j-") && Files.isRegularFile(entry);

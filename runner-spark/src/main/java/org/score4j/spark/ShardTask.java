@@ -33,17 +33,10 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
     private static final Map<ShardTask, Queue<Replica>> REPLICAS = new ConcurrentHashMap<>();
 
     TrainingStep.Shard run(float[] parameters, long step, int shard) {
-        Queue<Replica> free = replicas();
-        Replica r = free.poll();
-        if (r == null) {
-            r = replica();
-        }
-        try {
+        return withReplica(r -> {
             r.model().setParameters(Nd4j.createFromArray(parameters));
             return r.step().shard(r.model(), step, shard, shards);
-        } finally {
-            free.add(r);
-        }
+        });
     }
 
     /**
@@ -65,12 +58,7 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
      * on the shard's share of steps {@code first}, {@code first + 1}, … (the data a synchronous run's shard would see).
      */
     Round round(float[] state, long iterations, long first, int steps, int shard) {
-        Queue<Replica> free = replicas();
-        Replica r = free.poll();
-        if (r == null) {
-            r = replica();
-        }
-        try {
+        return withReplica(r -> {
             r.model().setTrainingState(Nd4j.createFromArray(state), iterations);
             double[][] perExample = new double[steps][];
             int[][] levels = new int[steps][];
@@ -96,6 +84,18 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
                 }
             }
             return new Round(perExample, levels, norms, r.model().trainingState().toFloatVector(), null);
+        });
+    }
+
+    /** Runs {@code work} on a free replica of this executor, made on first need. */
+    private <T> T withReplica(java.util.function.Function<Replica, T> work) {
+        Queue<Replica> free = replicas();
+        Replica r = free.poll();
+        if (r == null) {
+            r = replica();
+        }
+        try {
+            return work.apply(r);
         } finally {
             free.add(r);
         }

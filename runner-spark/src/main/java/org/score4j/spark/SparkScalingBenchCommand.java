@@ -108,8 +108,7 @@ final class SparkScalingBenchCommand implements Callable<Integer> {
         try (LoopbackCluster cluster = LoopbackCluster.start(out.resolve("cluster-" + n).toAbsolutePath(),
                 LoopbackCluster.ownClassPath(), new LoopbackCluster.Shape(n, 1, 1280), Duration.ofMinutes(2))) {
             // The executors run on this machine: they take score4j's classes from where this process has them.
-            String own = LoopbackCluster.score4jEntries(LoopbackCluster.ownClassPath()).stream().map(Path::toString)
-                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            String own = LoopbackCluster.executorClassPath(LoopbackCluster.ownClassPath());
             for (int batch : batchSizes) {
                 for (int k : averageEvery) {
                     Path run = out.resolve("spark-" + n + "x-b" + batch + "-k" + k);

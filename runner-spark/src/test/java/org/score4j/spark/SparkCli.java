@@ -90,4 +90,34 @@ final class SparkCli {
         }
         return failed;
     }
+
+    /** The same command's results in this process and on an engine. */
+    record Both(Result local, Result remote) {
+    }
+
+    /** Writes {@code study} and runs it locally into {@code tmp/local} and on {@code engine} into {@code tmp/<remote>}. */
+    static Both ablate(Path tmp, String study, String remote, String... engine) throws IOException {
+        Path file = tmp.resolve("study.conf");
+        Files.writeString(file, study);
+        return new Both(score4j("ablate", "-c", file.toString(), "-o", tmp.resolve("local").toString()),
+                score4j(with(new String[] {"ablate", "-c", file.toString(), "-o", tmp.resolve(remote).toString()}, engine)));
+    }
+
+    /**
+     * Trains 100 steps, then samples 450 chains in 5 batches of at most 100 (the last one short) here and on
+     * {@code engine}, and checks that the samples are the same, bit for bit.
+     */
+    static void assertSamplingEqualsLocal(Path tmp, String... engine) throws IOException {
+        Path run = tmp.resolve("run");
+        Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
+        assertThat(trained.code()).as(trained.err()).isZero();
+        String[] sample = {"sample", "--from", run.toString(), "--set", "sample.count=450", "--set", "sample.batch-size=100"};
+        Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
+        Result remote = score4j(with(with(sample, "-o", tmp.resolve("remote").toString()), engine));
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(remote.code()).as(remote.err()).isZero();
+        String samples = Files.readString(tmp.resolve("remote/samples.csv"));
+        assertThat(samples.lines().count()).isEqualTo(451);
+        assertThat(samples).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+    }
 }

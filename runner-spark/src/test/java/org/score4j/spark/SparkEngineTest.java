@@ -25,9 +25,8 @@ class SparkEngineTest {
 
     @Test
     void aStudyOnSparkGivesTheLocalTableAndKeepsFailedCells() throws IOException {
-        Path study = tmp.resolve("study.conf");
         // Two models (one diverges at once) sampled by two samplers, two seeds: 8 cells, 4 Spark tasks.
-        Files.writeString(study, """
+        SparkCli.Both both = SparkCli.ablate(tmp, """
                 study {
                   name = spark-vs-local
                   base { train.steps = 150, train.log-every = 50, sample.count = 200 }
@@ -35,9 +34,10 @@ class SparkEngineTest {
                   seeds = [1, 2]
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
                 }
-                """);
-        SparkCli.Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
-        SparkCli.Result spark = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o", tmp.resolve("spark").toString()}, SPARK));
+                """, "spark", SPARK);
+        SparkCli.Result local = both.local();
+        SparkCli.Result spark = both.remote();
+        Path study = tmp.resolve("study.conf");
 
         assertThat(local.code()).as(local.err()).isEqualTo(1);
         assertThat(spark.code()).as(spark.err()).isEqualTo(1);
@@ -52,18 +52,8 @@ class SparkEngineTest {
 
     @Test
     void samplingSplitAcrossExecutorsEqualsOneProcessBitForBit() throws IOException {
-        Path run = tmp.resolve("run");
-        SparkCli.Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
-        assertThat(trained.code()).as(trained.err()).isZero();
-        // 450 chains in 5 batches of at most 100: 5 tasks over 2 slots, the last batch short.
-        String[] sample = {"sample", "--from", run.toString(), "--set", "sample.count=450", "--set", "sample.batch-size=100"};
-        SparkCli.Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
-        SparkCli.Result spark = score4j(with(with(sample, "-o", tmp.resolve("spark").toString()), SPARK));
-        assertThat(local.code()).as(local.err()).isZero();
-        assertThat(spark.code()).as(spark.err()).isZero();
-        String samples = Files.readString(tmp.resolve("spark/samples.csv"));
-        assertThat(samples.lines().count()).isEqualTo(451);
-        assertThat(samples).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+        // 5 tasks over 2 slots.
+        SparkCli.assertSamplingEqualsLocal(tmp, SPARK);
     }
 
     @Test

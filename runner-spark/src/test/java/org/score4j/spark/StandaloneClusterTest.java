@@ -57,28 +57,24 @@ class StandaloneClusterTest {
 
     /** The engine options for {@code c}; the executors take score4j from the build's class path on this machine. */
     static String[] spark(LoopbackCluster c) {
-        String own = LoopbackCluster.score4jEntries(SparkCli.classPath()).stream().map(Path::toString)
-                .collect(Collectors.joining(File.pathSeparator));
+        String own = LoopbackCluster.executorClassPath(SparkCli.classPath());
         return new String[] {"--engine", "spark", "--master", c.masterUrl(), "--conf", "spark.ui.enabled=false",
-            "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
             "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.extraClassPath=" + own};
     }
 
     @Test
     void aStudyOnTheClusterGivesTheLocalTable() throws IOException {
-        Path study = tmp.resolve("study.conf");
         // Two models (one diverges at once), two samplers: 4 cells, 2 Spark tasks, one per executor.
-        Files.writeString(study, """
+        SparkCli.Both both = SparkCli.ablate(tmp, """
                 study {
                   name = cluster-vs-local
                   base { train.steps = 150, train.log-every = 50, sample.count = 200 }
                   grid { train.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
                 }
-                """);
-        SparkCli.Result local = score4j("ablate", "-c", study.toString(), "-o", tmp.resolve("local").toString());
-        SparkCli.Result remote = score4j(with(new String[] {"ablate", "-c", study.toString(), "-o",
-            tmp.resolve("cluster").toString()}, spark(cluster)));
+                """, "cluster", spark(cluster));
+        SparkCli.Result local = both.local();
+        SparkCli.Result remote = both.remote();
         assertThat(local.code()).as(local.err()).isEqualTo(1);
         assertThat(remote.code()).as(remote.err()).isEqualTo(1);
         assertThat(remote.err()).contains("spark engine on " + cluster.masterUrl(), "[4/4]");
@@ -87,17 +83,7 @@ class StandaloneClusterTest {
 
     @Test
     void samplingOnTheClusterEqualsOneProcessBitForBit() throws IOException {
-        Path run = tmp.resolve("run");
-        SparkCli.Result trained = score4j("train", "--set", "train.steps=100", "-o", run.toString());
-        assertThat(trained.code()).as(trained.err()).isZero();
-        String[] sample = {"sample", "--from", run.toString(), "--set", "sample.count=450", "--set", "sample.batch-size=100"};
-        SparkCli.Result local = score4j(with(sample, "-o", tmp.resolve("local").toString()));
-        SparkCli.Result remote = score4j(with(with(sample, "-o", tmp.resolve("cluster").toString()), spark(cluster)));
-        assertThat(local.code()).as(local.err()).isZero();
-        assertThat(remote.code()).as(remote.err()).isZero();
-        String samples = Files.readString(tmp.resolve("cluster/samples.csv"));
-        assertThat(samples.lines().count()).isEqualTo(451);
-        assertThat(samples).isEqualTo(Files.readString(tmp.resolve("local/samples.csv")));
+        SparkCli.assertSamplingEqualsLocal(tmp, spark(cluster));
     }
 
     @Test
@@ -119,7 +105,7 @@ class StandaloneClusterTest {
         // spark-submit's own entry point (what bin/spark-submit runs), in client mode: the score4j command is the
         // application, and the engine takes its master from spark-submit.
         List<Path> cp = SparkCli.classPath();
-        String own = LoopbackCluster.score4jEntries(cp).stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        String own = LoopbackCluster.executorClassPath(cp);
         Path application = LoopbackCluster.score4jEntries(cp).stream()
                 .filter(p -> p.getFileName().toString().startsWith("score4j-runner")).findFirst().orElseThrow();
         Path out = tmp.resolve("submitted");
