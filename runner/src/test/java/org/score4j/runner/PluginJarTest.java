@@ -147,12 +147,12 @@ class PluginJarTest {
         buildPlugin(plugins.resolve("older"), "older", "\"1.0\"");
         assertThatThrownBy(() -> Catalog.discover(plugins)).isInstanceOf(UserError.class)
                 .hasMessageContaining(plugins.resolve("newer/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
-                        + "for score4j API 1.7, but this score4j provides API 1.5 (plugins built for 1.0 to 1.5 run); "
-                        + "rebuild it against score4j-api 1.5 or use a newer score4j")
+                        + "for score4j API 1.7, but this score4j provides API 1.6 (plugins built for 1.0 to 1.6 run); "
+                        + "rebuild it against score4j-api 1.6 or use a newer score4j")
                 .hasMessageContaining(plugins.resolve("major/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
                         + "for score4j API 2.0")
                 .hasMessageContaining(plugins.resolve("odd/shift.jar") + ": plugin example.shift.ShiftPlugin declares the "
-                        + "API version 'v1', expected major.minor such as 1.5")
+                        + "API version 'v1', expected major.minor such as 1.6")
                 .message().doesNotContain("older");
     }
 

@@ -21,7 +21,7 @@ public interface Score4jPlugin {
      * plugin built for an older minor version still runs); the major version grows when something changes
      * or is removed. 1.1 added class labels to {@link org.score4j.api.Dataset}.
      */
-    String API_VERSION = "1.5";
+    String API_VERSION = "1.6";
 
     /**
      * The API version the plugin was compiled against: implement it as {@code return API_VERSION;}.

@@ -1,8 +1,8 @@
 package org.score4j.objectives.dsm;
 
 import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
@@ -39,27 +39,53 @@ public final class DenoisingScoreMatching implements Objective {
     public Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng) {
         int n = (int) data.size(0);
         int[] levels = schedule.drawLevels(n, rng);
-        double[] sig = schedule.sigmasOf(levels);
-        double[] lambda = new double[n];
+        double[] sigma = schedule.sigmasOf(levels);
+        long[] shape = data.shape();
+        // A handful of values per example: one pass on the JVM rather than a dozen ND4J operations.
+        double[] x = Tensors.doubles(data);
+        double[] z = Tensors.doubles(rng.normal(shape));
+        int d = n == 0 ? 0 : x.length / n;
+        double[] inputs = new double[x.length];
+        double[] target = new double[x.length];
+        double[] weights = new double[n];
         for (int i = 0; i < n; i++) {
-            lambda[i] = weighting.of(sig[i]);
+            weights[i] = weighting.of(sigma[i]);
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                inputs[k] = x[k] + sigma[i] * z[k];
+                target[k] = -z[k] / sigma[i];
+            }
         }
-        INDArray sigmas = Nd4j.createFromArray(sig).castTo(data.dataType());
-        INDArray z = rng.normal(data.shape()).castTo(data.dataType());
-        INDArray inputs = data.add(Tensors.scaleRows(z, sigmas));
-        INDArray target = Tensors.divideRows(z, sigmas).negi();
-        INDArray weights = Nd4j.createFromArray(lambda).castTo(data.dataType());
-        return new DsmBatch(inputs, sigmas, levels, target, weights);
+        DataType type = data.dataType();
+        return new DsmBatch(Tensors.array(inputs, type, shape), Tensors.array(sigma, type, n), levels, target, weights,
+                type);
     }
 
-    private record DsmBatch(INDArray inputs, INDArray sigmas, int[] levels, INDArray target, INDArray weights)
-            implements Batch {
+    /** The batch, with the targets −z/σ and the weights λ(σ) per example kept on the JVM. */
+    private record DsmBatch(INDArray inputs, INDArray sigmas, int[] levels, double[] target, double[] weights,
+                            DataType type) implements Batch {
         @Override
         public Loss loss(INDArray scores) {
-            INDArray residual = scores.castTo(target.dataType()).sub(target);
-            INDArray perExample = Tensors.rowSquaredNorms(residual).muli(weights).muli(0.5);
-            INDArray gradient = Tensors.scaleRows(residual, weights);
-            return new Loss(perExample.meanNumber().doubleValue(), perExample, gradient);
+            double[] s = Tensors.doubles(scores);
+            if (s.length != target.length) {
+                throw new IllegalArgumentException("expected scores of shape " + java.util.Arrays.toString(inputs.shape())
+                        + ", got " + java.util.Arrays.toString(scores.shape()));
+            }
+            int n = weights.length;
+            int d = n == 0 ? 0 : s.length / n;
+            double[] perExample = new double[n];
+            double[] gradient = new double[s.length];
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double squares = 0;
+                for (int k = i * d; k < (i + 1) * d; k++) {
+                    double residual = s[k] - target[k];
+                    squares += residual * residual;
+                    gradient[k] = weights[i] * residual;
+                }
+                perExample[i] = 0.5 * weights[i] * squares;
+                total += perExample[i];
+            }
+            return new Loss(total / n, Tensors.array(perExample, type, n), Tensors.array(gradient, type, scores.shape()));
         }
     }
 }
