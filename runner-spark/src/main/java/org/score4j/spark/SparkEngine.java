@@ -36,6 +36,7 @@ import org.score4j.runner.UserError;
 import org.score4j.runner.cli.Workflow;
 import org.score4j.runner.engine.Engine;
 import org.score4j.runner.engine.EngineSettings;
+import org.score4j.runner.output.Provenance;
 import org.score4j.runner.sampling.ChainSampling;
 import org.score4j.runner.study.Cell;
 import org.score4j.runner.study.StudyRunner;
@@ -98,6 +99,11 @@ final class SparkEngine implements Engine {
         if (!master.startsWith("local") && jars != null && !jars.isBlank() && !conf.contains("spark.jars")
                 && !conf.contains("spark.executor.extraClassPath")) {
             conf.set("spark.jars", jars);
+        }
+        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+        if (!master.startsWith("local") && Provenance.vectorApi() && !executorOptions.contains("jdk.incubator.vector")) {
+            // Executors compute as this driver does: ncsn-mlp's fused kernels need the vector API.
+            conf.set("spark.executor.extraJavaOptions", (executorOptions + " --add-modules=jdk.incubator.vector").trim());
         }
         nativeThreads = Nd4j.getEnvironment().maxThreads();
         blasThreads = Nd4j.factory().blas().getMaxThreads();

@@ -29,9 +29,18 @@ final class Score4jProcess {
      */
     static Process start(Path workDir, java.util.Map<String, String> env, String classPathFirst, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Djava.awt.headless=true", "-cp", classPathFirst.isEmpty() ? classPath()
-                        : classPathFirst + File.pathSeparator + classPath(), Main.class.getName()));
+        return start(workDir, env, classPathFirst, true, args);
+    }
+
+    /** @param vectorApi whether the JVM gets the vector API, as the launcher gives it */
+    private static Process start(Path workDir, java.util.Map<String, String> env, String classPathFirst,
+                                 boolean vectorApi, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (vectorApi) {
+            cmd.add("--add-modules=jdk.incubator.vector");
+        }
+        cmd.addAll(List.of("-Xmx2g", "-Djava.awt.headless=true", "-cp", classPathFirst.isEmpty() ? classPath()
+                : classPathFirst + File.pathSeparator + classPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("OMP_NUM_THREADS", "2");
@@ -64,9 +73,17 @@ final class Score4jProcess {
 
     static Result run(Path workDir, java.util.Map<String, String> env, String classPathFirst, String... args)
             throws IOException, InterruptedException {
+        return finish(workDir, start(workDir, env, classPathFirst, true, args));
+    }
+
+    /** As {@link #run(Path, String...)} in a JVM without the vector API: the models take their ND4J path. */
+    static Result runWithoutVectorApi(Path workDir, String... args) throws IOException, InterruptedException {
+        return finish(workDir, start(workDir, java.util.Map.of(), "", false, args));
+    }
+
+    private static Result finish(Path workDir, Process p) throws IOException, InterruptedException {
         File out = workDir.resolve("stdout.txt").toFile();
         File err = workDir.resolve("stderr.txt").toFile();
-        Process p = start(workDir, env, classPathFirst, args);
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("score4j did not finish in time");

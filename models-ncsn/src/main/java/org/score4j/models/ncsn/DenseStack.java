@@ -19,11 +19,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * products in {@link MatrixProducts}.
  *
  * <p>Swish is built from its parts, z·sigmoid(z), and its derivative as s + a·(1 − s) with s = sigmoid(z) and
- * a = z·s: the fused derivative op overflows to NaN for inputs above ~44. Other activations use ND4J's own.
+ * a = z·s: the fused derivative op overflows to NaN for inputs above ~44. Other activations use ND4J's own. With
+ * {@link FusedKernels} the bias, the swish and its derivative are one pass each on the JVM instead.
  */
 final class DenseStack {
     private final int[] widths;
     private final MatrixProducts products;
+    private final boolean fused;
     private final Scratch inference = new Scratch();
     private final Scratch training = new Scratch();
     private final Scratch backward = new Scratch();
@@ -35,11 +37,13 @@ final class DenseStack {
      * @param widths     input width, the hidden widths, then the output width
      */
     DenseStack(String activation, int... widths) {
-        this(MatrixProducts.best(), activation, widths);
+        this(MatrixProducts.best(), FusedKernels.available(), activation, widths);
     }
 
-    DenseStack(MatrixProducts products, String activation, int... widths) {
+    /** @param fused whether to run the elementwise work as {@link FusedKernels} (which must be available) */
+    DenseStack(MatrixProducts products, boolean fused, String activation, int... widths) {
         this.products = products;
+        this.fused = fused;
         if (widths.length < 2) {
             throw new IllegalArgumentException("need an input and an output width");
         }
@@ -104,11 +108,25 @@ final class DenseStack {
         INDArray h = input;
         int last = widths.length - 2;
         for (int l = 0; l <= last; l++) {
-            INDArray z = products.forward(h, p.weights().get(l), scratch.get("z" + l, n, widths[l + 1]))
-                    .addiRowVector(p.biases().get(l));
+            INDArray z = products.forward(h, p.weights().get(l), scratch.get("z" + l, n, widths[l + 1]));
             if (trace != null) {
                 trace.inputs.add(h);
             }
+            if (fused && l == last) {
+                FusedKernels.bias(z, p.biases().get(l));
+                h = z;
+                continue;
+            }
+            if (fused && activation == null) {
+                INDArray s = trace == null ? null : scratch.get("s" + l, n, widths[l + 1]);
+                FusedKernels.biasSwish(z, p.biases().get(l), s);
+                if (trace != null) {
+                    trace.hidden.add(s);
+                }
+                h = z;
+                continue;
+            }
+            z.addiRowVector(p.biases().get(l));
             if (l < last && activation == null && trace == null) {
                 // One pass: nothing needs the sigmoid afterwards.
                 h = Nd4j.exec(new Swish(z, z));
@@ -144,7 +162,10 @@ final class DenseStack {
                 break;
             }
             INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
-            if (activation == null) {
+            if (activation == null && fused) {
+                FusedKernels.swishBackward(back, trace.hidden.get(l - 1), in);
+                delta = back;
+            } else if (activation == null) {
                 // in is the previous layer's swish output a = z·s: swish'(z) = s + a·(1 − s).
                 INDArray s = trace.hidden.get(l - 1);
                 INDArray slope = s.rsub(1, backward.get("slope" + l, n, widths[l])).muli(in).addi(s);

@@ -1,6 +1,7 @@
 package org.score4j.models.ncsn;
 
-import org.bytedeco.javacpp.FloatPointer;
+import static org.score4j.models.ncsn.NativeArrays.pointer;
+
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -129,11 +130,6 @@ final class MatrixProducts {
         return order == 'c'
                 ? (columns == 1 || a.stride(1) == 1) && (rows == 1 || a.stride(0) == columns)
                 : (rows == 1 || a.stride(0) == 1) && (columns == 1 || a.stride(1) == rows);
-    }
-
-    /** The array's first element: a view's data buffer already starts at the view's offset. */
-    private static FloatPointer pointer(INDArray a) {
-        return new FloatPointer(a.data().addressPointer());
     }
 
     private static boolean openBlasUsable() {

@@ -13,7 +13,12 @@ final class MovingAverage {
 
     /** Updates {@code average} in place after step {@code step}. */
     static void update(INDArray average, INDArray parameters, double rate, long step) {
-        double r = Math.min(rate, (1.0 + step) / (10.0 + step));
+        double r = weight(rate, step);
         average.muli(r).addi(parameters.mul(1 - r));
+    }
+
+    /** r_t: the weight of the old average after step {@code step}. */
+    static double weight(double rate, long step) {
+        return Math.min(rate, (1.0 + step) / (10.0 + step));
     }
 }

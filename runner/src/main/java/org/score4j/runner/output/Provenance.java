@@ -19,6 +19,14 @@ public final class Provenance {
 
     private static final java.util.regex.Pattern NATIVE_BUILD = java.util.regex.Pattern.compile("/bindings/([^/]+)/libnd4j");
 
+    /**
+     * Whether this JVM has the JDK's vector API ({@code --add-modules jdk.incubator.vector}): ncsn-mlp then runs its
+     * elementwise work as fused passes on the JVM, whose results differ from ND4J's operations in the last bits.
+     */
+    public static boolean vectorApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
     /** The libnd4j build this JVM loaded (e.g. linux-x86_64-onednn-avx2), from the path JavaCPP loaded it from. */
     public static String nativeBuild() {
         Nd4j.getBackend();
@@ -64,6 +72,7 @@ public final class Provenance {
         versions.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
         versions.put("nd4j_native_build", nativeBuild());
         versions.put("java", System.getProperty("java.version"));
+        versions.put("vector_api", vectorApi());
         versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("versions", versions);
         m.put("git_commit", gitCommit());

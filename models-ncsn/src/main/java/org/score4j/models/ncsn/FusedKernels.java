@@ -1,0 +1,125 @@
+package org.score4j.models.ncsn;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Whether the dense layers and the optimizer step run their elementwise work as fused passes on the JVM
+ * ({@link VectorKernels}) rather than as ND4J operations, and those passes on ND4J arrays. They do on the CPU backend
+ * when the JVM has the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}, which the
+ * {@code score4j} launcher passes); elsewhere the models use ND4J's operations, with the same results up to float
+ * rounding.
+ */
+final class FusedKernels {
+    private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend");
+
+    private FusedKernels() {
+    }
+
+    /** Whether this JVM and backend run the fused passes. */
+    static boolean available() {
+        return AVAILABLE;
+    }
+
+    /** z ← swish(z + b) row by row, and s ← sigmoid(z + b) unless {@code s} is null; z [N, out] in C order. */
+    static void biasSwish(INDArray z, INDArray bias, INDArray s) {
+        ByteBuffer zb = NativeArrays.bytes(z);
+        ByteBuffer bb = NativeArrays.bytes(bias);
+        ByteBuffer sb = s == null ? null : NativeArrays.bytes(s);
+        int columns = (int) z.size(1);
+        inParts((int) z.size(0), columns, (from, to) -> VectorKernels.biasSwish(zb, bb, sb, from, to, columns));
+    }
+
+    /** z ← z + b row by row; z [N, out] in C order. */
+    static void bias(INDArray z, INDArray bias) {
+        VectorKernels.bias(NativeArrays.bytes(z), NativeArrays.bytes(bias), (int) z.size(0), (int) z.size(1));
+    }
+
+    /** g ← g·(s + a·(1 − s)): the swish derivative from the sigmoid s and the output a, elementwise. */
+    static void swishBackward(INDArray g, INDArray s, INDArray a) {
+        ByteBuffer gb = NativeArrays.bytes(g);
+        ByteBuffer sb = NativeArrays.bytes(s);
+        ByteBuffer ab = NativeArrays.bytes(a);
+        int columns = (int) g.size(1);
+        inParts((int) g.size(0), columns, (from, to) -> VectorKernels.swishBackward(gb, sb, ab, from * columns, to * columns));
+    }
+
+    /**
+     * Runs {@code part} on row ranges that split [0, rows): on as many threads as ND4J may use (OMP_NUM_THREADS), for
+     * arrays large enough to pay for the hand-over (a few µs). Each element sees the same arithmetic whatever the
+     * split, so the result does not depend on the thread count.
+     */
+    private static void inParts(int rows, int columns, RowRange part) {
+        int parts = (int) Math.min(Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1),
+                (long) rows * columns / MIN_PART);
+        if (parts <= 1) {
+            part.run(0, rows);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(parts - 1);
+        for (int k = 1; k < parts; k++) {
+            int from = (int) ((long) rows * k / parts);
+            int to = (int) ((long) rows * (k + 1) / parts);
+            running.add(Helpers.POOL.submit(() -> part.run(from, to)));
+        }
+        part.run(0, rows / parts);
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in a fused kernel", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a fused kernel failed", e.getCause());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowRange {
+        void run(int fromRow, int toRow);
+    }
+
+    /** Elements per part below which splitting costs more than it saves. */
+    private static final int MIN_PART = 1 << 15;
+    private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+
+    /** The helper threads, started on first use: daemons, so they never keep the JVM alive. */
+    private static final class Helpers {
+        private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, HELPERS), r -> {
+            Thread t = new Thread(r, "score4j-kernels");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** ‖x‖₂ of a dense float array. */
+    static double norm(INDArray x) {
+        return Math.sqrt(VectorKernels.sumOfSquares(NativeArrays.bytes(x), (int) x.length()));
+    }
+
+    /**
+     * An Adam step on elements [from, to) of the flat parameters with the flat gradient times {@code scale}; the
+     * moments {@code m} and {@code v} cover exactly that range.
+     */
+    static void adam(INDArray parameters, INDArray gradient, INDArray m, INDArray v, long from, long to, double scale,
+                     double alpha, double beta1, double beta2, double epsilon) {
+        VectorKernels.adam(NativeArrays.bytes(parameters), NativeArrays.bytes(gradient), NativeArrays.bytes(m),
+                NativeArrays.bytes(v), (int) from, (int) to, (float) scale, (float) alpha, (float) beta1, (float) beta2,
+                (float) epsilon);
+    }
+
+    /** average ← r·average + (1 − r)·parameters. */
+    static void movingAverage(INDArray average, INDArray parameters, double r) {
+        VectorKernels.movingAverage(NativeArrays.bytes(average), NativeArrays.bytes(parameters), (int) average.length(),
+                (float) r);
+    }
+}

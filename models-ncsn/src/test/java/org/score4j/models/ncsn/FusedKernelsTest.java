@@ -1,0 +1,116 @@
+package org.score4j.models.ncsn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.score4j.api.random.SeededRandom;
+
+/** The fused passes against the ND4J and DL4J operations they stand in for. */
+class FusedKernelsTest {
+    /** Not a multiple of any vector length: the masked end is exercised. */
+    private static final int N = 1003;
+
+    @BeforeAll
+    static void theTestsRunWithTheVectorApi() {
+        assertThat(FusedKernels.available()).as("surefire passes --add-modules jdk.incubator.vector").isTrue();
+    }
+
+    @Test
+    void adamStepsAsDl4jsAdamDoesOnItsOwnState() {
+        Adam config = new Adam(3e-3, 0.9, 0.999, 1e-8);
+        AdamUpdater reference = new AdamUpdater(config);
+        reference.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, 2L * N), new long[] {1, N}, 'c', true);
+        INDArray expected = new SeededRandom(1).normal(N);
+        // The fused step works on a range of a longer flat vector, as on one updater block of a network.
+        INDArray flat = Nd4j.zeros(DataType.FLOAT, N + 10);
+        INDArray theta = flat.get(NDArrayIndex.interval(5, 5 + N));
+        theta.assign(expected);
+        INDArray gradientFlat = Nd4j.zeros(DataType.FLOAT, N + 10);
+        INDArray m = Nd4j.zeros(DataType.FLOAT, N);
+        INDArray v = Nd4j.zeros(DataType.FLOAT, N);
+        for (int iteration = 0; iteration < 6; iteration++) {
+            INDArray g = new SeededRandom(10 + iteration).normal(N).muli(iteration + 1);
+            double scale = iteration == 3 ? 0.25 : 1;
+            INDArray update = g.mul(scale);
+            reference.applyUpdater(update, iteration, 0);
+            expected.subi(update);
+            gradientFlat.get(NDArrayIndex.interval(5, 5 + N)).assign(g);
+            double alpha = 3e-3 * Math.sqrt(1 - Math.pow(0.999, iteration + 1)) / (1 - Math.pow(0.9, iteration + 1));
+            FusedKernels.adam(flat, gradientFlat, m, v, 5, 5 + N, scale, alpha, 0.9, 0.999, 1e-8);
+            assertThat(theta.sub(expected).amaxNumber().doubleValue()).as("iteration " + iteration).isLessThan(1e-6);
+            assertThat(m.sub(reference.getM()).amaxNumber().doubleValue()).isLessThan(1e-6 * (iteration + 1));
+            assertThat(v.sub(reference.getV()).amaxNumber().doubleValue()).isLessThan(1e-5 * (iteration + 1));
+        }
+        assertThat(flat.getDouble(4)).isZero();
+        assertThat(flat.getDouble(5 + N)).isZero();
+    }
+
+    @Test
+    void movingAverageAndNormAreTheNd4jOnes() {
+        INDArray average = new SeededRandom(2).normal(N);
+        INDArray parameters = new SeededRandom(3).normal(N);
+        INDArray expected = average.dup();
+        MovingAverage.update(expected, parameters, 0.999, 4);
+        FusedKernels.movingAverage(average, parameters, MovingAverage.weight(0.999, 4));
+        assertThat(average.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-7);
+        assertThat(FusedKernels.norm(parameters)).isCloseTo(parameters.norm2Number().doubleValue(),
+                org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void sigmoidIsAccurateAndTheSameBeforeAndAfterTheJitCompilesIt() {
+        // The first calls run interpreted, later ones compiled: a run's results must not depend on which.
+        int rows = 4000;
+        float[] values = new float[rows * 16];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = -100f + 200f * i / values.length;
+        }
+        INDArray zero = Nd4j.zeros(DataType.FLOAT, 16);
+        INDArray cold = Nd4j.create(DataType.FLOAT, rows, 16);
+        FusedKernels.biasSwish(Nd4j.create(values, new long[] {rows, 16}, 'c'), zero, cold);
+        INDArray scratch = Nd4j.create(DataType.FLOAT, 4, 16);
+        for (int i = 0; i < 50_000; i++) {
+            FusedKernels.biasSwish(scratch.assign(0.5), zero, null);
+        }
+        INDArray warm = Nd4j.create(DataType.FLOAT, rows, 16);
+        FusedKernels.biasSwish(Nd4j.create(values, new long[] {rows, 16}, 'c'), zero, warm);
+        assertThat(warm.data().asFloat()).containsExactly(cold.data().asFloat());
+        float[] s = warm.data().asFloat();
+        double worst = 0;
+        for (int i = 0; i < values.length; i++) {
+            double exact = 1 / (1 + Math.exp(-values[i]));
+            if (exact > 1e-37) {
+                worst = Math.max(worst, Math.abs(s[i] - exact) / exact);
+            }
+        }
+        assertThat(worst).as("largest relative error of the sigmoid").isLessThan(5e-7);
+    }
+
+    @Test
+    void swishStaysFiniteAndNormalForLargeInputs() {
+        INDArray z = Nd4j.createFromArray(new float[][] {{-200f, -80f, 0f, 80f, 200f}});
+        INDArray s = Nd4j.create(DataType.FLOAT, 1, 5);
+        FusedKernels.biasSwish(z, Nd4j.zeros(DataType.FLOAT, 5), s);
+        float[] a = z.data().asFloat();
+        float[] sig = s.data().asFloat();
+        // Far below zero the sigmoid stops at e^−87 ≈ 1.6e-38, the smallest normal floats' range, rather than 0.
+        assertThat(sig[0]).isPositive().isLessThan(1.7e-38f).isGreaterThanOrEqualTo(Float.MIN_NORMAL);
+        assertThat(a[0]).isNegative().isGreaterThan(-1e-35f);
+        assertThat((double) sig[1]).isCloseTo(1 / (1 + Math.exp(80)), org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat((double) a[1]).isCloseTo(-80 / (1 + Math.exp(80)), org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(new float[] {a[2], a[3], a[4], sig[2], sig[3], sig[4]}).containsExactly(0f, 80f, 200f, 0.5f, 1f, 1f);
+        INDArray g = Nd4j.ones(DataType.FLOAT, 1, 5);
+        FusedKernels.swishBackward(g, s, z);
+        float[] slope = g.data().asFloat();
+        assertThat(new float[] {slope[2], slope[3], slope[4]}).containsExactly(0.5f, 1f, 1f);
+        assertThat(Math.abs(slope[0])).isLessThan(1e-30f);
+        assertThat(Math.abs(slope[1])).isLessThan(1e-30f);
+    }
+}
