@@ -36,6 +36,8 @@ import org.score4j.runner.wiring.ResolvedRun;
  */
 public final class BenchWorker {
     static final String PREFIX = "BENCH-RESULT ";
+    /** The least warm-up time of a workload, on both sides. */
+    static final double WARMUP_SECONDS = 3;
 
     private BenchWorker() {
     }
@@ -68,13 +70,13 @@ public final class BenchWorker {
             long[] t = {0};
             Runnable one = () -> step.run(model, ++t[0]);
             block = () -> repeat(one, workload.stepsPerRepeat());
-            warmup = () -> repeat(one, workload.warmup());
+            warmup = () -> warmUp(one, workload.warmup());
             items = (long) batch * workload.stepsPerRepeat();
         } else {
             Runnable one = () -> ChainSampling.run(model, run.sampler(), run.schedule(), run.sample(), run.seed(),
                     run.data().exampleShape(), ProgressListener.NONE);
             block = one;
-            warmup = () -> repeat(one, workload.warmup());
+            warmup = () -> warmUp(one, workload.warmup());
             items = (long) run.sample().count() * run.sampler().evaluations(run.schedule());
         }
         long baseline = MemoryReadings.rssKib("VmRSS");
@@ -99,6 +101,17 @@ public final class BenchWorker {
         m.put("threads", threads);
         m.put("peer", peerSpec(run, workload, scale, repeats, threads, matmul));
         return m;
+    }
+
+    /**
+     * Runs {@code r} at least {@code times} times and for at least {@link #WARMUP_SECONDS}: the JIT compiles the
+     * fused kernels only after thousands of calls, and a few large steps do not reach that.
+     */
+    private static void warmUp(Runnable r, int times) {
+        long started = System.nanoTime();
+        for (int i = 0; i < times || System.nanoTime() - started < WARMUP_SECONDS * 1e9; i++) {
+            r.run();
+        }
     }
 
     private static void repeat(Runnable r, int times) {
@@ -172,6 +185,7 @@ public final class BenchWorker {
         p.put("denoise", c.getBoolean("sampler.denoise"));
         p.put("steps", workload.stepsPerRepeat());
         p.put("warmup", workload.warmup());
+        p.put("warmup_seconds", WARMUP_SECONDS);
         p.put("repeats", repeats);
         p.put("threads", threads);
         p.put("seed", run.seed());

@@ -216,8 +216,10 @@ def main():
     model = Mlp(spec) if spec["model"] == "mlp" else Unet(spec)
     step = training(spec, model) if spec["task"] == "train" else sampling(spec, model)
     baseline = rss_kib("VmRSS")
-    for _ in range(spec["warmup"]):
+    warm_from, warmed = time.perf_counter(), 0
+    while warmed < spec["warmup"] or time.perf_counter() - warm_from < spec.get("warmup_seconds", 0):
         step()
+        warmed += 1
     rates = []
     for _ in range(spec["repeats"]):
         started, items = time.perf_counter(), 0
