@@ -2,6 +2,7 @@ package org.score4j.models.ncsn;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -63,21 +64,22 @@ final class VectorKernels {
     private static final int ROUNDER_BITS = 0x4B400000;
 
     /**
-     * e^x within 2 ulp, from multiplications and additions only: x = n·ln 2 + r with |r| ≤ ln 2 / 2, a degree-7
-     * polynomial for e^r, and 2^n put into the exponent bits. The vector API's own EXP gives different last bits
-     * before and after the JIT compiles a loop (a per-lane fallback against the vector library), which made a run's
-     * results depend on when compilation happened; these operations round the same way in both. x is clamped to
-     * [−87, 87], where e^x is a normal float: beyond, the result is e^±87 (a sigmoid is then 1 or 1.6·10⁻³⁸), never ∞ or
-     * a subnormal, which would make later arithmetic on it many times slower.
+     * e^x within 2 ulp, from correctly rounded operations only (fused multiply-adds, additions, multiplications):
+     * x = n·ln 2 + r with |r| ≤ ln 2 / 2, a degree-7 polynomial for e^r, and 2^n put into the exponent bits. The
+     * vector API's own EXP gives different last bits before and after the JIT compiles a loop (a per-lane fallback
+     * against the vector library), which made a run's results depend on when compilation happened; these operations
+     * round the same way in both. x is clamped to [−87, 87], where e^x is a normal float: beyond, the result is e^±87
+     * (a sigmoid is then 1 or 1.6·10⁻³⁸), never ∞ or a subnormal, which would make later arithmetic on it many times
+     * slower.
      */
     static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(-87f).min(87f);
-        FloatVector shifted = clamped.mul(LOG2_E).add(ROUNDER);
+        FloatVector shifted = clamped.fma(LOG2_E, ROUNDER);
         FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = clamped.sub(n.mul(LN2_HIGH)).sub(n.mul(LN2_LOW));
-        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f).mul(r).add(8.3334519073e-3f).mul(r)
-                .add(4.1665795894e-2f).mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f).mul(r.mul(r)).add(r)
-                .add(1f);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HIGH), clamped).add(n.mul(-LN2_LOW));
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f).fma(r, FloatVector.broadcast(F, 8.3334519073e-3f))
+                .fma(r, FloatVector.broadcast(F, 4.1665795894e-2f)).fma(r, FloatVector.broadcast(F, 1.6666665459e-1f))
+                .fma(r, FloatVector.broadcast(F, 5.0000001201e-1f)).fma(r.mul(r), r).add(1f);
         IntVector exponent = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUNDER_BITS - 127)
                 .lanewise(VectorOperators.LSHL, 23);
         return p.mul((FloatVector) exponent.viewAsFloatingLanes());
@@ -87,29 +89,36 @@ final class VectorKernels {
      * Rows [fromRow, toRow) of {@code z} [rows, columns] (C order): z ← z + b, then s ← sigmoid(z) and z ← z·s
      * (swish).
      *
+     * <p>Each row is copied into a heap array padded to whole vectors and computed there: the exponential is too much
+     * code for the JIT to inline next to loads from native buffers (it gives up and every vector becomes an object),
+     * and whole vectors need no masks.
+     *
      * @param s where the sigmoid goes (same shape as z), or null when only the activation is needed
      */
     static void biasSwish(ByteBuffer z, ByteBuffer bias, ByteBuffer s, int fromRow, int toRow, int columns) {
-        int full = F.loopBound(columns);
-        VectorMask<Float> tail = F.indexInRange(full, columns);
+        int padded = (columns + F.length() - 1) / F.length() * F.length();
+        float[] b = new float[padded];
+        float[] row = new float[padded];
+        float[] sig = new float[padded];
+        bias.asFloatBuffer().get(0, b, 0, columns);
+        FloatBuffer zf = z.asFloatBuffer();
+        FloatBuffer sf = s == null ? null : s.asFloatBuffer();
         for (int r = fromRow; r < toRow; r++) {
-            int row = r * columns;
-            for (int j = 0; j < full; j += F.length()) {
-                FloatVector pre = load(z, row + j).add(load(bias, j));
-                FloatVector sig = sigmoid(pre);
-                store(pre.mul(sig), z, row + j);
-                if (s != null) {
-                    store(sig, s, row + j);
-                }
+            zf.get(r * columns, row, 0, columns);
+            biasSwishRow(row, b, sig, padded);
+            zf.put(r * columns, row, 0, columns);
+            if (sf != null) {
+                sf.put(r * columns, sig, 0, columns);
             }
-            if (full < columns) {
-                FloatVector pre = load(z, row + full, tail).add(load(bias, full, tail));
-                FloatVector sig = sigmoid(pre);
-                store(pre.mul(sig), z, row + full, tail);
-                if (s != null) {
-                    store(sig, s, row + full, tail);
-                }
-            }
+        }
+    }
+
+    private static void biasSwishRow(float[] row, float[] bias, float[] sig, int padded) {
+        for (int j = 0; j < padded; j += F.length()) {
+            FloatVector pre = FloatVector.fromArray(F, row, j).add(FloatVector.fromArray(F, bias, j));
+            FloatVector sg = sigmoid(pre);
+            pre.mul(sg).intoArray(row, j);
+            sg.intoArray(sig, j);
         }
     }
 
