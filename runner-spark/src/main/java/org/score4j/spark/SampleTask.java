@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.Tensors;
 import org.score4j.api.spi.ModelFactory;
 import org.score4j.runner.ComponentKind;
 import org.score4j.runner.cli.Workflow;
@@ -48,8 +48,8 @@ record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plug
             INDArray x = ChainSampling.batch(trajectory != null ? trajectory : model, run.sampler(), run.schedule(),
                     run.sample(), run.seed(), run.data().exampleShape(), b, (done, all) -> { }, total);
             List<INDArray> snapshots = trajectory != null ? trajectory.snapshots() : List.of();
-            return new Batch(b, x.shape(), floats(x), snapshots.isEmpty() ? null : snapshots.get(0).shape(),
-                    snapshots.stream().map(SampleTask::floats).toArray(float[][]::new));
+            return new Batch(b, x.shape(), Tensors.floats(x), snapshots.isEmpty() ? null : snapshots.get(0).shape(),
+                    snapshots.stream().map(Tensors::floats).toArray(float[][]::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -57,9 +57,5 @@ record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plug
                 file.toFile().delete();
             }
         }
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 }

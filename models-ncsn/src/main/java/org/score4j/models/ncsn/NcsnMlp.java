@@ -355,7 +355,7 @@ public final class NcsnMlp implements ScoreModel {
         int n = (int) x.size(0);
         int embedding = architecture.embedding();
         int width = dimension + SigmaFeatures.width(embedding);
-        float[] values = Tensors.rows(x).castTo(DataType.FLOAT).data().asFloat();
+        float[] values = Tensors.floats(x);
         double[] sigmas = sigma.toDoubleVector();
         float[] out = new float[n * width];
         for (int i = 0; i < n; i++) {

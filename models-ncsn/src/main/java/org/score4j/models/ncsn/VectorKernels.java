@@ -11,23 +11,20 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The elementwise work of {@link DenseStack} and {@link NcsnMlp}'s optimizer step as single passes over native
- * memory with the JDK's vector API (16 floats per instruction with AVX-512). Each pass replaces two to five ND4J operations, which cost 10–50 µs each whatever their size, and
- * libnd4j's exp is a scalar loop. Only {@link FusedKernels} touches this class, and only when the
- * {@code jdk.incubator.vector} module is present.
+ * memory with the JDK's vector API (16 floats per instruction with AVX-512). Each pass replaces two to five ND4J
+ * operations, which cost 10–50 µs each whatever their size, and libnd4j's exp is a scalar loop. Only
+ * {@link FusedKernels} touches this class, and only when the {@code jdk.incubator.vector} module is present.
  *
- * <p>Buffers are float arrays in native byte order (see {@link NativeArrays#bytes}); an index counts floats. Partial
- * vectors at the end of a range are masked, so every element sees the same arithmetic wherever it lies.
+ * <p>Buffers are float arrays in native byte order (see {@link NativeArrays#bytes}); an index counts floats. Each
+ * pass runs whole vectors, then one masked (or padded) vector for the rest: every element sees the same arithmetic
+ * wherever it lies, and the main loop has no mask (a vector that may or may not be masked costs an allocation per
+ * iteration).
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorKernels() {
-    }
-
-    /** Lanes per vector: the preferred species of this CPU. */
-    static int lanes() {
-        return F.length();
     }
 
     private static FloatVector load(ByteBuffer b, int i) {
@@ -46,9 +43,6 @@ final class VectorKernels {
     private static void store(FloatVector v, ByteBuffer b, int i, VectorMask<Float> m) {
         v.intoByteBuffer(b, 4 * i, ORDER, m);
     }
-
-    // Each pass runs whole vectors, then one masked vector for the rest: the same arithmetic on every element, and
-    // no mask in the main loop (a vector that may or may not be masked costs an allocation per iteration).
 
     /** 1/(1 + e^−z): 1.6·10⁻³⁸ (not 0) below z = −87, 1 above z = 87, never NaN for a number. */
     private static FloatVector sigmoid(FloatVector z) {

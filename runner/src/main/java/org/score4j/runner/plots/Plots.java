@@ -81,7 +81,7 @@ public final class Plots {
         g.setColor(new Color(90, 90, 90));
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.dispose();
-        float[] v = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        float[] v = org.score4j.api.Tensors.floats(images);
         int plane = h * w;
         for (int i = 0; i < n; i++) {
             int x0 = gap + (i % cols) * (w * zoom + gap);
