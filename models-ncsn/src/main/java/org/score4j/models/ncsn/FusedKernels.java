@@ -57,20 +57,34 @@ final class FusedKernels {
      * arrays large enough to pay for the hand-over (a few µs). Each element sees the same arithmetic whatever the
      * split, so the result does not depend on the thread count.
      */
-    private static void inParts(int rows, int columns, RowRange part) {
-        int parts = (int) Math.min(Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1),
-                (long) rows * columns / MIN_PART);
+    static void inParts(int rows, int columns, RowRange part) {
+        int parts = (int) Math.min(threads(), (long) rows * columns / MIN_PART);
+        inWorkers(rows, Math.max(1, parts), (worker, from, to) -> part.run(from, to));
+    }
+
+    /** How many threads the passes may use: ND4J's native thread count, at most the cores. */
+    static int threads() {
+        return Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1));
+    }
+
+    /**
+     * Runs {@code part} on {@code workers} contiguous ranges that split [0, tasks), range k on a thread of its own with
+     * worker index k (the caller's thread runs range 0), and returns when all are done.
+     */
+    static void inWorkers(int tasks, int workers, WorkerRange part) {
+        int parts = Math.min(workers, tasks);
         if (parts <= 1) {
-            part.run(0, rows);
+            part.run(0, 0, tasks);
             return;
         }
         List<Future<?>> running = new ArrayList<>(parts - 1);
         for (int k = 1; k < parts; k++) {
-            int from = (int) ((long) rows * k / parts);
-            int to = (int) ((long) rows * (k + 1) / parts);
-            running.add(Helpers.POOL.submit(() -> part.run(from, to)));
+            int worker = k;
+            int from = (int) ((long) tasks * k / parts);
+            int to = (int) ((long) tasks * (k + 1) / parts);
+            running.add(Helpers.POOL.submit(() -> part.run(worker, from, to)));
         }
-        part.run(0, rows / parts);
+        part.run(0, 0, tasks / parts);
         for (Future<?> f : running) {
             try {
                 f.get();
@@ -84,8 +98,13 @@ final class FusedKernels {
     }
 
     @FunctionalInterface
-    private interface RowRange {
+    interface RowRange {
         void run(int fromRow, int toRow);
+    }
+
+    @FunctionalInterface
+    interface WorkerRange {
+        void run(int worker, int from, int to);
     }
 
     /** Elements per part below which splitting costs more than it saves. */

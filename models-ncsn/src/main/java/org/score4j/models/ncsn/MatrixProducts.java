@@ -24,6 +24,11 @@ final class MatrixProducts {
         this.direct = direct;
     }
 
+    /** Whether sgemm can be called directly: the CPU backend with its OpenBLAS. */
+    static boolean directAvailable() {
+        return DIRECT;
+    }
+
     /** Direct sgemm where the backend allows it. */
     static MatrixProducts best() {
         return new MatrixProducts(DIRECT);

@@ -36,7 +36,7 @@ public final class NcsnUnet implements ScoreModel {
     private final long[] shape;
     private final double dataScale;
     private final ModelSpec.Optimizer optimizer;
-    private final UnetGraph graph;
+    private final UnetNetwork network;
     private final INDArray parameters;
     private final INDArray firstMoment;
     private final INDArray secondMoment;
@@ -56,7 +56,7 @@ public final class NcsnUnet implements ScoreModel {
         this.shape = shape.clone();
         this.dataScale = dataScale;
         this.optimizer = optimizer;
-        this.graph = new UnetGraph(architecture, shape);
+        this.network = UnetNetwork.best(architecture, shape);
         this.parameters = parameters;
         this.firstMoment = firstMoment;
         this.secondMoment = secondMoment;
@@ -73,7 +73,7 @@ public final class NcsnUnet implements ScoreModel {
             throw new IllegalArgumentException(problem);
         }
         long[] shape = spec.exampleShape();
-        INDArray parameters = new UnetGraph(architecture, shape).initial(spec.seed());
+        INDArray parameters = UnetNetwork.best(architecture, shape).parameters().initial(spec.seed());
         INDArray average = spec.optimizer().emaRate() > 0 ? parameters.dup() : null;
         return new NcsnUnet(architecture, shape, spec.dataScale(), spec.optimizer(), parameters,
                 Nd4j.zeros(DataType.FLOAT, parameters.length()), Nd4j.zeros(DataType.FLOAT, parameters.length()),
@@ -87,7 +87,7 @@ public final class NcsnUnet implements ScoreModel {
 
     @Override
     public java.util.OptionalLong forwardFlops() {
-        return java.util.OptionalLong.of(graph.forwardFlops());
+        return java.util.OptionalLong.of(network.forwardFlops());
     }
 
     @Override
@@ -104,14 +104,14 @@ public final class NcsnUnet implements ScoreModel {
     public INDArray score(INDArray x, INDArray sigma) {
         use(average != null ? average : parameters);
         Inputs in = inputs(x, sigma);
-        return toScore(graph.output(in.x(), in.features()), sigma, x.dataType());
+        return toScore(network.output(in.x(), in.features()), sigma, x.dataType());
     }
 
     @Override
     public INDArray forwardForTraining(INDArray x, INDArray sigma) {
         use(parameters);
         lastInputs = inputs(x, sigma);
-        return toScore(graph.output(lastInputs.x(), lastInputs.features()), sigma, x.dataType());
+        return toScore(network.output(lastInputs.x(), lastInputs.features()), sigma, x.dataType());
     }
 
     @Override
@@ -204,7 +204,7 @@ public final class NcsnUnet implements ScoreModel {
             g = Tensors.divideRows(g, in.sigma());
         }
         use(parameters);
-        return graph.gradient(in.x(), in.features(), g);
+        return network.gradient(in.x(), in.features(), g);
     }
 
     /** The live flattened parameters, for tests. */
@@ -221,7 +221,7 @@ public final class NcsnUnet implements ScoreModel {
 
     private void use(INDArray weights) {
         if (loaded != weights) {
-            graph.load(weights);
+            network.load(weights);
             loaded = weights;
         }
     }
@@ -298,10 +298,10 @@ public final class NcsnUnet implements ScoreModel {
             INDArray average = rate > 0 ? Nd4j.read(data) : null;
             NcsnUnet model = new NcsnUnet(architecture, shape, Double.parseDouble(p.getProperty("data-scale")),
                     optimizer, parameters, first, second, average, Long.parseLong(p.getProperty("iterations")));
-            if (parameters.length() != model.graph.size() || first.length() != parameters.length()
+            if (parameters.length() != model.network.parameters().size() || first.length() != parameters.length()
                     || second.length() != parameters.length() || (average != null && average.length() != parameters.length())) {
                 throw new IOException("parameters.bin holds " + parameters.length() + " parameters; the architecture has "
-                        + model.graph.size());
+                        + model.network.parameters().size());
             }
             return model;
         } catch (RuntimeException e) {

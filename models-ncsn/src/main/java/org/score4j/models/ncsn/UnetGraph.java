@@ -3,12 +3,9 @@ package org.score4j.models.ncsn;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,25 +16,23 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The U-Net of {@link NcsnUnet} as a SameDiff graph, NCHW, with its parameters kept in one flat vector.
+ * The U-Net of {@link NcsnUnet} as a SameDiff graph, NCHW: the implementation for backends other than the CPU and
+ * JVMs without the vector API, and the reference {@link DirectUnet} is tested against.
  *
  * <p>SameDiff rather than DL4J's layer API because its convolutions run on oneDNN: on 2 cores a 64-channel
  * 28×28 stack trained 2.5× faster and scored 5.7× faster (see the README's benchmark notes). The external
  * score gradient g enters as the loss Σ out ⊙ g, whose parameter gradient is the vector–Jacobian product.
  */
-final class UnetGraph {
+final class UnetGraph implements UnetNetwork {
     private static final String X = "x";
     private static final String SIGMA = "sigma-features";
     private static final String G = "g";
     private static final String OUT = "out";
 
     private final SameDiff sd = SameDiff.create();
-    private final List<String> names = new ArrayList<>();
-    private final List<long[]> shapes = new ArrayList<>();
-    private final List<Double> scales = new ArrayList<>();
+    private final UnetParameters parameters = new UnetParameters();
     private final UnetArchitecture architecture;
     private final boolean conditioned;
-    private long count;
     private long pixels;
     private long flops;
 
@@ -99,63 +94,39 @@ final class UnetGraph {
         }
     }
 
-    /** Floating-point operations of the convolutions and dense layers per example, two per multiply–add. */
-    long forwardFlops() {
+    @Override
+    public UnetParameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public long forwardFlops() {
         return flops;
     }
 
-    /** Parameter count. */
-    long size() {
-        return count;
-    }
-
-    /**
-     * Fresh parameters: He-normal weights, scaled down on the last convolution of each residual branch and zero on
-     * the output convolution (so the first score is 0), and zero biases.
-     */
-    INDArray initial(long seed) {
-        Random random = new Random(seed);
-        float[] values = new float[Math.toIntExact(count)];
-        int at = 0;
-        for (int i = 0; i < names.size(); i++) {
-            long[] shape = shapes.get(i);
-            long n = length(shape);
-            double fanIn = shape.length == 4 ? shape[0] * shape[1] * shape[2] : shape.length == 2 ? shape[0] : 0;
-            double std = fanIn > 0 ? scales.get(i) * Math.sqrt(2 / fanIn) : 0;
-            for (long k = 0; k < n; k++) {
-                values[at++] = (float) (std * random.nextGaussian());
-            }
-        }
-        return Nd4j.createFromArray(values);
-    }
-
-    /** Copies {@code flat} into the graph's variables. */
-    void load(INDArray flat) {
-        long at = 0;
-        for (int i = 0; i < names.size(); i++) {
-            long n = length(shapes.get(i));
-            sd.getVariable(names.get(i)).getArr().assign(flat.get(NDArrayIndex.interval(at, at + n))
-                    .reshape('c', shapes.get(i)));
-            at += n;
+    @Override
+    public void load(INDArray flat) {
+        for (UnetParameters.Part part : parameters.parts()) {
+            sd.getVariable(part.name()).getArr().assign(flat.get(NDArrayIndex.interval(part.offset(),
+                    part.offset() + part.length())).reshape('c', part.shape()));
         }
     }
 
-    /** The network output for scaled inputs {@code x} [N, C, H, W] and σ features [N, 1 + embedding]. */
-    INDArray output(INDArray x, INDArray sigmaFeatures) {
+    @Override
+    public INDArray output(INDArray x, INDArray sigmaFeatures) {
         return sd.output(inputs(x, sigmaFeatures), OUT).get(OUT);
     }
 
-    /** The flat parameter gradient of Σ out ⊙ g. */
-    INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
+    @Override
+    public INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
         Map<String, INDArray> inputs = inputs(x, sigmaFeatures);
         inputs.put(G, g);
-        Map<String, INDArray> grads = sd.calculateGradients(inputs, names);
-        INDArray flat = Nd4j.create(DataType.FLOAT, count);
-        long at = 0;
-        for (String name : names) {
-            INDArray part = grads.get(name);
-            flat.get(NDArrayIndex.interval(at, at + part.length())).assign(part.reshape('c', new long[] {part.length()}));
-            at += part.length();
+        Map<String, INDArray> grads = sd.calculateGradients(inputs,
+                parameters.parts().stream().map(UnetParameters.Part::name).toList());
+        INDArray flat = Nd4j.create(DataType.FLOAT, parameters.size());
+        for (UnetParameters.Part part : parameters.parts()) {
+            flat.get(NDArrayIndex.interval(part.offset(), part.offset() + part.length()))
+                    .assign(grads.get(part.name()).reshape('c', new long[] {part.length()}));
         }
         return flat;
     }
@@ -202,18 +173,7 @@ final class UnetGraph {
     }
 
     private SDVariable parameter(String name, double scale, long... shape) {
-        names.add(name);
-        shapes.add(shape);
-        scales.add(scale);
-        count += length(shape);
+        parameters.add(name, scale, shape);
         return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
-    }
-
-    private static long length(long[] shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return n;
     }
 }

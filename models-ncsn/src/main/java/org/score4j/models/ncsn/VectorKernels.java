@@ -45,7 +45,7 @@ final class VectorKernels {
     }
 
     /** 1/(1 + e^−z): 1.6·10⁻³⁸ (not 0) below z = −87, 1 above z = 87, never NaN for a number. */
-    private static FloatVector sigmoid(FloatVector z) {
+    static FloatVector sigmoid(FloatVector z) {
         return FloatVector.broadcast(F, 1f).div(exp(z.neg()).add(1f));
     }
 

@@ -1,0 +1,30 @@
+package org.score4j.models.ncsn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The U-Net of {@link NcsnUnet} as a function of a flat parameter vector laid out by {@link UnetParameters}: its
+ * output and the vector–Jacobian product of the output with respect to the parameters. Two implementations compute
+ * the same network: {@link DirectUnet} on the CPU backend with the vector API, {@link UnetGraph} (SameDiff) anywhere.
+ */
+interface UnetNetwork {
+    /** The fastest implementation this JVM and backend can run. */
+    static UnetNetwork best(UnetArchitecture architecture, long[] exampleShape) {
+        return DirectUnet.usable() ? new DirectUnet(architecture, exampleShape) : new UnetGraph(architecture, exampleShape);
+    }
+
+    /** The parameters' order, shapes and initialisation. */
+    UnetParameters parameters();
+
+    /** Floating-point operations of the convolutions and dense layers per example, two per multiply–add. */
+    long forwardFlops();
+
+    /** Makes {@code flat} (float, [size]) the parameters of the next calls; the array may be read until then. */
+    void load(INDArray flat);
+
+    /** The network output [N, C, H, W] for scaled inputs {@code x} [N, C, H, W] and σ features [N, 1 + embedding]. */
+    INDArray output(INDArray x, INDArray sigmaFeatures);
+
+    /** The flat parameter gradient of Σ out ⊙ g, g of the output's shape. */
+    INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g);
+}

@@ -1,0 +1,107 @@
+package org.score4j.models.ncsn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.random.SeededRandom;
+
+/** The direct U-Net against the SameDiff graph: the same parameters give the same outputs and gradients. */
+class DirectUnetTest {
+    @BeforeAll
+    static void needsTheVectorApi() {
+        assumeTrue(DirectUnet.usable(), "the direct U-Net needs the CPU backend and jdk.incubator.vector");
+    }
+
+    @ParameterizedTest(name = "{0}×{1}×{2}, {3} channels, multipliers {4}, {5} blocks, conditioning {6}")
+    @CsvSource({
+            "1, 28, 28, 8, 1-2-2, 1, bias",
+            "3, 8, 12, 4, 1-2, 2, none",
+            "2, 12, 20, 4, 1-3-2, 1, bias",
+            "1, 5, 7, 4, 2, 1, bias",
+            "2, 16, 8, 3, 1-1-2-2, 2, bias"})
+    void computesTheSameNetworkAsTheGraph(int channels, int height, int width, int base, String multipliers,
+                                         int blocks, String conditioning) {
+        UnetArchitecture arch = new UnetArchitecture(base, Arrays.stream(multipliers.split("-")).map(Integer::valueOf)
+                .toList(), blocks, conditioning, conditioning.equals("bias") ? 4 : 0, true, true);
+        long[] shape = {channels, height, width};
+        DirectUnet direct = new DirectUnet(arch, shape);
+        UnetGraph graph = new UnetGraph(arch, shape);
+        assertThat(direct.parameters().parts()).usingElementComparator((a, b) -> a.name().equals(b.name())
+                && a.offset() == b.offset() && Arrays.equals(a.shape(), b.shape()) && a.scale() == b.scale() ? 0 : 1)
+                .containsExactlyElementsOf(graph.parameters().parts());
+        assertThat(direct.forwardFlops()).isEqualTo(graph.forwardFlops());
+
+        // Fresh parameters plus noise, so that no part (the output convolution starts at zero) is trivial.
+        INDArray theta = direct.parameters().initial(3).addi(new SeededRandom(4).normal(direct.parameters().size())
+                .muli(0.05));
+        direct.load(theta);
+        graph.load(theta);
+        for (int n : new int[] {3, 1, 3}) {
+            INDArray x = new SeededRandom(5 + n).normal(n, channels, height, width);
+            INDArray features = new SeededRandom(6 + n).normal(n, 1 + arch.embedding());
+            INDArray g = new SeededRandom(7 + n).normal(n, channels, height, width);
+            INDArray expected = graph.output(x, features);
+            assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(0.01);
+            assertClose(direct.output(x, features), expected, 2e-5);
+            assertClose(direct.gradient(x, features, g), graph.gradient(x, features, g), 2e-5);
+        }
+    }
+
+    @Test
+    void givesTheSameResultsWhateverRanBefore() {
+        UnetArchitecture arch = new UnetArchitecture(4, java.util.List.of(1, 2), 1, "bias", 4, true, true);
+        long[] shape = {1, 8, 8};
+        DirectUnet direct = new DirectUnet(arch, shape);
+        direct.load(direct.parameters().initial(1).addi(0.01));
+        INDArray x = new SeededRandom(1).normal(4, 1, 8, 8);
+        INDArray features = new SeededRandom(2).normal(4, 5);
+        INDArray g = new SeededRandom(3).normal(4, 1, 8, 8);
+        INDArray out = direct.output(x, features);
+        INDArray gradient = direct.gradient(x, features, g);
+        direct.gradient(new SeededRandom(9).normal(4, 1, 8, 8).muli(100), features, g.mul(-7));
+        direct.output(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)), features.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)));
+        assertThat(direct.output(x, features)).isEqualTo(out);
+        assertThat(direct.gradient(x, features, g)).isEqualTo(gradient);
+    }
+
+    @Test
+    void givesTheSameResultsOnOneThreadAsOnTwo() {
+        UnetArchitecture arch = new UnetArchitecture(8, java.util.List.of(1, 2), 1, "bias", 4, true, true);
+        long[] shape = {1, 28, 28};
+        INDArray x = new SeededRandom(1).normal(16, 1, 28, 28);
+        INDArray features = new SeededRandom(2).normal(16, 5);
+        INDArray g = new SeededRandom(3).normal(16, 1, 28, 28);
+        int before = Nd4j.getEnvironment().maxThreads();
+        INDArray[] outputs = new INDArray[2];
+        INDArray[] gradients = new INDArray[2];
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Nd4j.getEnvironment().setMaxThreads(threads);
+                DirectUnet direct = new DirectUnet(arch, shape);
+                direct.load(direct.parameters().initial(1).addi(0.01));
+                outputs[threads - 1] = direct.output(x, features);
+                gradients[threads - 1] = direct.gradient(x, features, g);
+            }
+        } finally {
+            Nd4j.getEnvironment().setMaxThreads(before);
+        }
+        assertThat(outputs[1]).isEqualTo(outputs[0]);
+        assertThat(gradients[1]).isEqualTo(gradients[0]);
+    }
+
+    /** max |actual − expected| within {@code tolerance} of max |expected|. */
+    private static void assertClose(INDArray actual, INDArray expected, double tolerance) {
+        assertThat(actual.shape()).containsExactly(expected.shape());
+        double scale = expected.amaxNumber().doubleValue();
+        double error = actual.castTo(expected.dataType()).sub(expected).amaxNumber().doubleValue();
+        assertThat(error).as("max error %s against max %s", error, scale).isLessThanOrEqualTo(tolerance * scale);
+    }
+}
