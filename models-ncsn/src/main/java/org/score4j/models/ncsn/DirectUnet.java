@@ -73,6 +73,11 @@ final class DirectUnet implements UnetNetwork {
     private final FloatPointer[] partials = new FloatPointer[GROUPS];
     private int partialCapacity;
 
+    /** The arrays of the last forward pass, by identity. */
+    private INDArray lastX;
+    private INDArray lastFeatures;
+    private INDArray lastTheta;
+
     /** What a forward pass keeps for the backward pass. */
     private final Map<Block, Planes> blockInputs = new HashMap<>();
     private Planes input;
@@ -167,6 +172,7 @@ final class DirectUnet implements UnetNetwork {
 
     @Override
     public void load(INDArray flat) {
+        lastTheta = null;
         if (flat.length() != parameters.size()) {
             throw new IllegalArgumentException("ncsn-unet has " + parameters.size() + " parameters, got " + flat.length());
         }
@@ -196,10 +202,13 @@ final class DirectUnet implements UnetNetwork {
         return withOwnThreads(() -> read(forward(x, sigmaFeatures), (int) x.size(0)));
     }
 
+    /** {@inheritDoc} The forward pass of the last {@link #output} is reused when it had these very arrays. */
     @Override
     public INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
         return withOwnThreads(() -> {
-            forward(x, sigmaFeatures);
+            if (x != lastX || sigmaFeatures != lastFeatures || theta != lastTheta) {
+                forward(x, sigmaFeatures);
+            }
             INDArray gradient = Nd4j.create(DataType.FLOAT, parameters.size());
             backward(g, new Gradient(NativeArrays.pointer(gradient), NativeArrays.bytes(gradient).asFloatBuffer()));
             return gradient;
@@ -238,6 +247,9 @@ final class DirectUnet implements UnetNetwork {
         }
         int n = (int) x.size(0);
         prepare(n);
+        lastX = x;
+        lastFeatures = sigmaFeatures;
+        lastTheta = theta;
         input = planes("x", imageChannels, 0);
         write(x, input);
         if (sigma != null) {
@@ -771,8 +783,9 @@ final class DirectUnet implements UnetNetwork {
     }
 
     private void swishBackward(Planes g, Planes s, Planes a) {
-        FusedKernels.inParts(g.positions(), g.channels(),
-                (from, to) -> PlanarKernels.swishBackward(g, s, a, from, to));
+        int channels = g.channels();
+        FusedKernels.inParts(g.positions(), channels, (from, to) -> VectorKernels.swishBackward(g.bytes(), g.index(from),
+                s.bytes(), s.index(from), a.bytes(), a.index(from), (to - from) * channels));
     }
 
     /** x [N, C, H, W] into the maps' image pixels; the padding is written as zeros. */

@@ -49,7 +49,9 @@ final class FusedKernels {
         ByteBuffer sb = NativeArrays.bytes(s);
         ByteBuffer ab = NativeArrays.bytes(a);
         int columns = (int) g.size(1);
-        inParts((int) g.size(0), columns, (from, to) -> VectorKernels.swishBackward(gb, sb, ab, from * columns, to * columns));
+        inParts((int) g.size(0), columns,
+                (from, to) -> VectorKernels.swishBackward(gb, from * columns, sb, from * columns, ab, from * columns,
+                        (to - from) * columns));
     }
 
     /**
@@ -62,9 +64,19 @@ final class FusedKernels {
         inWorkers(rows, Math.max(1, parts), (worker, from, to) -> part.run(from, to));
     }
 
-    /** How many threads the passes may use: ND4J's native thread count, at most the cores. */
+    /** How many threads the passes may use: ND4J's native thread count (OMP_NUM_THREADS), at most the cores. */
     static int threads() {
-        return Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1));
+        return Math.max(1, Math.min(limit, Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1)));
+    }
+
+    private static volatile int limit = Integer.MAX_VALUE;
+
+    /**
+     * Caps {@link #threads()}, for tests that compare thread counts in one JVM: DL4J 1.0.0-M2.1's
+     * {@code Environment.setMaxThreads} does not change the count it reports, which follows OMP_NUM_THREADS at start.
+     */
+    static void limitThreads(int threads) {
+        limit = threads;
     }
 
     /**

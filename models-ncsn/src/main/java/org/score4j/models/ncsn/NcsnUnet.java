@@ -165,24 +165,37 @@ public final class NcsnUnet implements ScoreModel {
                 : new INDArray[] {parameters, firstMoment, secondMoment};
     }
 
-    /** Clips a gradient of the mean loss (owned by this call), takes Adam's step with it, then the average. */
+    /**
+     * Clips a gradient of the mean loss (owned by this call), takes Adam's step with it, then the average: with
+     * {@link FusedKernels}, three passes on the JVM (the norm; clipping, Adam and the update; the average) instead of
+     * a dozen ND4J operations on the full parameter vector.
+     */
     private double step(INDArray gradient) {
-        double norm = gradient.norm2Number().doubleValue();
+        boolean fused = FusedKernels.available();
+        double norm = fused ? FusedKernels.norm(gradient) : gradient.norm2Number().doubleValue();
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-unet is " + norm);
         }
-        if (optimizer.clipNorm() > 0 && norm > optimizer.clipNorm()) {
-            gradient.muli(optimizer.clipNorm() / norm);
-        }
+        double scale = optimizer.clipNorm() > 0 && norm > optimizer.clipNorm() ? optimizer.clipNorm() / norm : 1;
         iterations++;
         double b1 = optimizer.beta1();
         double b2 = optimizer.beta2();
-        firstMoment.muli(b1).addi(gradient.mul(1 - b1));
-        secondMoment.muli(b2).addi(gradient.mul(gradient).muli(1 - b2));
         double step = optimizer.learningRate() * Math.sqrt(1 - Math.pow(b2, iterations)) / (1 - Math.pow(b1, iterations));
-        parameters.subi(firstMoment.div(Transforms.sqrt(secondMoment).addi(ADAM_EPSILON)).muli(step));
+        if (fused) {
+            FusedKernels.adam(parameters, gradient, firstMoment, secondMoment, 0, parameters.length(), scale, step, b1, b2,
+                    ADAM_EPSILON);
+        } else {
+            if (scale != 1) {
+                gradient.muli(scale);
+            }
+            firstMoment.muli(b1).addi(gradient.mul(1 - b1));
+            secondMoment.muli(b2).addi(gradient.mul(gradient).muli(1 - b2));
+            parameters.subi(firstMoment.div(Transforms.sqrt(secondMoment).addi(ADAM_EPSILON)).muli(step));
+        }
         loaded = null;
-        if (average != null) {
+        if (average != null && fused) {
+            FusedKernels.movingAverage(average, parameters, MovingAverage.weight(optimizer.emaRate(), iterations));
+        } else if (average != null) {
             MovingAverage.update(average, parameters, optimizer.emaRate(), iterations);
         }
         return norm;

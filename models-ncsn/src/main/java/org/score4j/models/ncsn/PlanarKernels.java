@@ -1,7 +1,5 @@
 package org.score4j.models.ncsn;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,7 +12,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PlanarKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Floats per heap run. */
     private static final int RUN = 4096;
 
@@ -22,103 +19,78 @@ final class PlanarKernels {
     }
 
     /**
-     * For positions [from, to): v ← mask·(src + add + bias + e[image]) per channel, then either dst ← v, or
-     * s ← sigmoid(v) into {@code sig} and dst ← v·s (swish). {@code add}, {@code bias}, {@code e} ([N, channels]) and
-     * {@code sig} may be null; {@code mask} has one value per position of a plane. {@code src} and {@code dst} may be
-     * the same maps.
+     * For positions [from, to): v ← src + add + bias + e[image] per channel, then either dst ← v, or s ← sigmoid(v)
+     * into {@code sig} and dst ← v·s (swish); dst is then zeroed where the mask is 0 (the sigmoid there is whatever
+     * it is: the gradients it multiplies are zero on the padding). {@code add}, {@code bias}, {@code e}
+     * ([N, channels]) and {@code sig} may be null; {@code mask} has one value per position of a plane. {@code src}
+     * and {@code dst} may be the same maps. Runs stay within one image and are computed in whole vectors (past the
+     * run's end on leftovers that are not stored), so every element sees the same arithmetic whatever the range.
      */
     static void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e, float[] mask, int from,
                        int to) {
         int channels = src.channels();
         int plane = src.geometry().plane();
         int run = Math.max(1, RUN / channels);
-        float[] t = new float[run * channels];
-        float[] a = new float[run * channels];
-        float[] s = sig == null ? null : new float[run * channels];
-        float[] shift = new float[channels];
-        int shiftImage = -1;
+        int padded = (run * channels + F.length() - 1) / F.length() * F.length();
+        float[] t = new float[padded];
+        float[] a = add == null ? null : new float[padded];
+        float[] s = sig == null ? null : new float[padded];
+        float[] pattern = new float[padded];
         FloatBuffer source = src.bytes().asFloatBuffer();
         FloatBuffer target = dst.bytes().asFloatBuffer();
-        for (int p0 = from; p0 < to; p0 += run) {
-            int length = Math.min(run, to - p0) * channels;
+        int p0 = from;
+        while (p0 < to) {
+            int image = p0 / plane;
+            int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
+            int length = positions * channels;
+            for (int q = 0; q < positions; q++) {
+                for (int c = 0; c < channels; c++) {
+                    pattern[q * channels + c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[image * channels + c]);
+                }
+            }
             source.get(src.index(p0), t, 0, length);
-            if (add != null) {
+            if (a != null) {
                 add.bytes().asFloatBuffer().get(add.index(p0), a, 0, length);
             }
-            for (int q = 0; q * channels < length; q++) {
-                int p = p0 + q;
-                if (p / plane != shiftImage) {
-                    shiftImage = p / plane;
-                    for (int c = 0; c < channels; c++) {
-                        shift[c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[shiftImage * channels + c]);
-                    }
-                }
-                float m = mask[p % plane];
-                if (s == null) {
-                    linear(t, a, q * channels, channels, shift, m);
-                } else {
-                    swish(t, a, s, q * channels, channels, shift, m);
+            if (s == null) {
+                linear(t, a, pattern, length);
+            } else {
+                swish(t, a, pattern, s, length);
+            }
+            for (int q = 0; q < positions; q++) {
+                if (mask[(p0 + q) % plane] == 0f) {
+                    java.util.Arrays.fill(t, q * channels, (q + 1) * channels, 0f);
                 }
             }
             target.put(dst.index(p0), t, 0, length);
             if (s != null) {
                 sig.bytes().asFloatBuffer().put(sig.index(p0), s, 0, length);
             }
+            p0 += positions;
         }
     }
 
-    private static void linear(float[] t, float[] a, int at, int channels, float[] shift, float m) {
-        int full = F.loopBound(channels);
-        for (int c = 0; c < full; c += F.length()) {
-            FloatVector.fromArray(F, t, at + c).add(FloatVector.fromArray(F, a, at + c))
-                    .add(FloatVector.fromArray(F, shift, c)).mul(m).intoArray(t, at + c);
-        }
-        for (int c = full; c < channels; c++) {
-            t[at + c] = (t[at + c] + a[at + c] + shift[c]) * m;
+    /** t ← t + a + pattern over whole vectors covering [0, length); a may be null. */
+    private static void linear(float[] t, float[] a, float[] pattern, int length) {
+        for (int j = 0; j < length; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
+            if (a != null) {
+                v = v.add(FloatVector.fromArray(F, a, j));
+            }
+            v.intoArray(t, j);
         }
     }
 
-    private static void swish(float[] t, float[] a, float[] s, int at, int channels, float[] shift, float m) {
-        int full = F.loopBound(channels);
-        for (int c = 0; c < full; c += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, t, at + c).add(FloatVector.fromArray(F, a, at + c))
-                    .add(FloatVector.fromArray(F, shift, c)).mul(m);
+    /** v = t + a + pattern, s ← sigmoid(v), t ← v·s over whole vectors covering [0, length); a may be null. */
+    private static void swish(float[] t, float[] a, float[] pattern, float[] s, int length) {
+        for (int j = 0; j < length; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
+            if (a != null) {
+                v = v.add(FloatVector.fromArray(F, a, j));
+            }
             FloatVector sg = VectorKernels.sigmoid(v);
-            v.mul(sg).intoArray(t, at + c);
-            sg.intoArray(s, at + c);
-        }
-        for (int c = full; c < channels; c++) {
-            float v = (t[at + c] + a[at + c] + shift[c]) * m;
-            float sg = (float) (1 / (1 + StrictMath.exp(-Math.max(-87f, Math.min(87f, v)))));
-            t[at + c] = v * sg;
-            s[at + c] = sg;
-        }
-    }
-
-    /**
-     * g ← g·(s + a·(1 − s)) for positions [from, to): the swish derivative from the sigmoid s and the output a, applied
-     * to the gradient g.
-     */
-    static void swishBackward(Planes g, Planes s, Planes a, int from, int to) {
-        int n = (to - from) * g.channels();
-        int gi = g.index(from);
-        int si = s.index(from);
-        int ai = a.index(from);
-        ByteBuffer gb = g.bytes();
-        ByteBuffer sb = s.bytes();
-        ByteBuffer ab = a.bytes();
-        int full = F.loopBound(n);
-        for (int j = 0; j < full; j += F.length()) {
-            FloatVector sv = load(sb, si + j);
-            FloatVector slope = sv.add(load(ab, ai + j).mul(sv.neg().add(1f)));
-            load(gb, gi + j).mul(slope).intoByteBuffer(gb, 4 * (gi + j), ORDER);
-        }
-        FloatBuffer gf = gb.asFloatBuffer();
-        FloatBuffer sf = sb.asFloatBuffer();
-        FloatBuffer af = ab.asFloatBuffer();
-        for (int j = full; j < n; j++) {
-            float sv = sf.get(si + j);
-            gf.put(gi + j, gf.get(gi + j) * (sv + af.get(ai + j) * (1f - sv)));
+            v.mul(sg).intoArray(t, j);
+            sg.intoArray(s, j);
         }
     }
 
@@ -222,8 +194,5 @@ final class PlanarKernels {
         }
     }
 
-    private static FloatVector load(ByteBuffer b, int i) {
-        return FloatVector.fromByteBuffer(F, b, 4 * i, ORDER);
-    }
 
 }

@@ -25,6 +25,10 @@ interface UnetNetwork {
     /** The network output [N, C, H, W] for scaled inputs {@code x} [N, C, H, W] and σ features [N, 1 + embedding]. */
     INDArray output(INDArray x, INDArray sigmaFeatures);
 
-    /** The flat parameter gradient of Σ out ⊙ g, g of the output's shape. */
+    /**
+     * The flat parameter gradient of Σ out ⊙ g, g of the output's shape. An implementation may reuse the forward pass
+     * of the last {@link #output} call with the same {@code x} and {@code sigmaFeatures} arrays (the same objects, and
+     * no {@link #load} since), so callers must not change those arrays in between.
+     */
     INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g);
 }

@@ -146,21 +146,28 @@ final class VectorKernels {
 
     /**
      * The swish derivative applied to a back-propagated gradient: g ← g·(s + a·(1 − s)), with s = sigmoid(z) and
-     * a = z·s the layer's output, for elements [from, to).
+     * a = z·s the layer's output, for {@code n} elements from index gi of g, si of s and ai of a. Results below the
+     * smallest normal float become 0: behind a saturated unit the slope is ~10⁻³⁶ and g·slope would be subnormal,
+     * which makes every later product that reads it many times slower (a U-Net training step took 4× as long).
      */
-    static void swishBackward(ByteBuffer g, ByteBuffer s, ByteBuffer a, int from, int to) {
-        int full = from + F.loopBound(to - from);
-        for (int i = from; i < full; i += F.length()) {
-            store(swishSlope(load(g, i), load(s, i), load(a, i)), g, i);
+    static void swishBackward(ByteBuffer g, int gi, ByteBuffer s, int si, ByteBuffer a, int ai, int n) {
+        int full = F.loopBound(n);
+        for (int j = 0; j < full; j += F.length()) {
+            store(swishSlope(load(g, gi + j), load(s, si + j), load(a, ai + j)), g, gi + j);
         }
-        if (full < to) {
-            VectorMask<Float> m = F.indexInRange(full, to);
-            store(swishSlope(load(g, full, m), load(s, full, m), load(a, full, m)), g, full, m);
+        FloatBuffer gf = g.asFloatBuffer();
+        FloatBuffer sf = s.asFloatBuffer();
+        FloatBuffer af = a.asFloatBuffer();
+        for (int j = full; j < n; j++) {
+            float sv = sf.get(si + j);
+            float r = gf.get(gi + j) * (sv + af.get(ai + j) * (1f - sv));
+            gf.put(gi + j, Math.abs(r) < Float.MIN_NORMAL ? 0f : r);
         }
     }
 
     private static FloatVector swishSlope(FloatVector g, FloatVector s, FloatVector a) {
-        return g.mul(s.add(a.mul(s.neg().add(1f))));
+        FloatVector r = g.mul(s.add(a.mul(s.neg().add(1f))));
+        return r.blend(0f, r.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     /** Σ x² over {@code n} elements, accumulated per lane in float and summed in double. */

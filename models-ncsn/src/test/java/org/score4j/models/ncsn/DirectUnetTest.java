@@ -79,19 +79,18 @@ class DirectUnetTest {
         INDArray x = new SeededRandom(1).normal(16, 1, 28, 28);
         INDArray features = new SeededRandom(2).normal(16, 5);
         INDArray g = new SeededRandom(3).normal(16, 1, 28, 28);
-        int before = Nd4j.getEnvironment().maxThreads();
         INDArray[] outputs = new INDArray[2];
         INDArray[] gradients = new INDArray[2];
         try {
             for (int threads = 1; threads <= 2; threads++) {
-                Nd4j.getEnvironment().setMaxThreads(threads);
+                FusedKernels.limitThreads(threads);
                 DirectUnet direct = new DirectUnet(arch, shape);
                 direct.load(direct.parameters().initial(1).addi(0.01));
                 outputs[threads - 1] = direct.output(x, features);
                 gradients[threads - 1] = direct.gradient(x, features, g);
             }
         } finally {
-            Nd4j.getEnvironment().setMaxThreads(before);
+            FusedKernels.limitThreads(Integer.MAX_VALUE);
         }
         assertThat(outputs[1]).isEqualTo(outputs[0]);
         assertThat(gradients[1]).isEqualTo(gradients[0]);

@@ -113,4 +113,25 @@ class FusedKernelsTest {
         assertThat(Math.abs(slope[0])).isLessThan(1e-30f);
         assertThat(Math.abs(slope[1])).isLessThan(1e-30f);
     }
+
+    @Test
+    void swishGradientsBelowTheNormalRangeBecomeZero() {
+        // 37 elements: two whole vectors of 16 and a scalar tail. A saturated unit (s = 1.6e-38, a = -1.4e-36) would
+        // pass 1e-3·s ≈ 1.6e-41, a subnormal; an active one (s = 0.7, a = 0.5) passes g·(0.7 + 0.5·0.3) exactly.
+        float[] g = new float[37];
+        float[] s = new float[37];
+        float[] a = new float[37];
+        for (int i = 0; i < g.length; i++) {
+            boolean saturated = i % 2 == 0;
+            g[i] = 1e-3f;
+            s[i] = saturated ? 1.6e-38f : 0.7f;
+            a[i] = saturated ? -1.4e-36f : 0.5f;
+        }
+        INDArray gradient = Nd4j.createFromArray(g).reshape(1, 37);
+        FusedKernels.swishBackward(gradient, Nd4j.createFromArray(s).reshape(1, 37), Nd4j.createFromArray(a).reshape(1, 37));
+        for (int i = 0; i < g.length; i++) {
+            float expected = i % 2 == 0 ? 0f : 1e-3f * (0.7f + 0.5f * (1f - 0.7f));
+            assertThat(gradient.getFloat(0, i)).as("element %d", i).isEqualTo(expected);
+        }
+    }
 }
