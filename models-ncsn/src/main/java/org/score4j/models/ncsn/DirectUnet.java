@@ -261,8 +261,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes h = planes("in.y", in.out(), 0);
-        convolve(in, input, h);
-        finish(h, h, null, null, bias(in), null, 0);
+        convolve(in, input, h, finishing(h, null, null, bias(in), null, 0));
         int levels = architecture.levels();
         skips = new Planes[levels];
         upsampled = new Planes[levels];
@@ -274,8 +273,7 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv d = downsample.get(level);
                 Planes y = planes("downsample" + level + ".y", d.out(), level + 1);
-                convolve(d, h, y);
-                finish(y, y, null, null, bias(d), null, level + 1);
+                convolve(d, h, y, finishing(y, null, null, bias(d), null, level + 1));
                 h = y;
             }
         }
@@ -291,8 +289,7 @@ final class DirectUnet implements UnetNetwork {
                 upsampled[level] = u;
                 Conv c = upsample[level];
                 Planes y = planes("upsample" + level + ".y", c.out(), level - 1);
-                convolve(c, u, y);
-                finish(y, y, null, null, bias(c), null, level - 1);
+                convolve(c, u, y, finishing(y, null, null, bias(c), null, level - 1));
                 h = y;
             }
         }
@@ -300,8 +297,7 @@ final class DirectUnet implements UnetNetwork {
         Planes s = planes("out.s", out.in(), 0);
         finish(h, a, null, s, null, null, 0);
         Planes y = planes("out.y", out.out(), 0);
-        convolve(out, a, y);
-        finish(y, y, null, null, bias(out), null, 0);
+        convolve(out, a, y, finishing(y, null, null, bias(out), null, 0));
         return y;
     }
 
@@ -313,22 +309,20 @@ final class DirectUnet implements UnetNetwork {
         finish(h, a0, null, s0, null, null, level);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes s1 = planes(b.name() + ".s1", b.conv1().out(), level);
-        convolve(b.conv1(), a0, a1);
         float[] e = b.sigma() == null ? null : denseForward(b.sigma(), embedding, batch);
-        finish(a1, a1, null, s1, bias(b.conv1()), e, level);
-        Planes y = planes(b.name() + ".y", b.conv2().out(), level);
-        convolve(b.conv2(), a1, y);
+        convolve(b.conv1(), a0, a1, finishing(a1, null, s1, bias(b.conv1()), e, level));
         float[] bias = bias(b.conv2());
         Planes add = h;
         if (b.skip() != null) {
             add = planes(b.name() + ".skip", b.skip().out(), level);
-            convolve(b.skip(), h, add);
+            convolve(b.skip(), h, add, null);
             float[] skipBias = bias(b.skip());
             for (int c = 0; c < bias.length; c++) {
                 bias[c] += skipBias[c];
             }
         }
-        finish(y, y, add, null, bias, null, level);
+        Planes y = planes(b.name() + ".y", b.conv2().out(), level);
+        convolve(b.conv2(), a1, y, finishing(y, add, null, bias, null, level));
         return y;
     }
 
@@ -341,8 +335,7 @@ final class DirectUnet implements UnetNetwork {
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
         da.zero();
-        convBackward(out, planes("out.a", out.in(), 0), dy, da, 0, gradient);
-        swishBackward(da, planes("out.s", out.in(), 0), planes("out.a", out.in(), 0));
+        convBackward(out, planes("out.a", out.in(), 0), dy, da, planes("out.s", out.in(), 0), 0, gradient);
         Planes d = da;
         Planes[] skipGradients = new Planes[levels];
         for (int level = 0; level < levels; level++) {
@@ -350,7 +343,7 @@ final class DirectUnet implements UnetNetwork {
             if (level > 0) {
                 Planes du = planes("upsample" + level + ".du", w, level - 1);
                 du.zero();
-                convBackward(upsample[level], upsampled[level], d, du, level - 1, gradient);
+                convBackward(upsample[level], upsampled[level], d, du, null, level - 1, gradient);
                 Planes dh = planes("upsample" + level + ".dh", w, level);
                 upsample(dh, du, false);
                 d = dh;
@@ -366,7 +359,7 @@ final class DirectUnet implements UnetNetwork {
                 Conv c = downsample.get(level);
                 Planes dx = planes("downsample" + level + ".dx", c.in(), level);
                 dx.zero();
-                convBackward(c, skips[level], d, dx, level + 1, gradient);
+                convBackward(c, skips[level], d, dx, null, level + 1, gradient);
                 d = dx;
             }
             finish(d, d, skipGradients[level], null, null, null, level);
@@ -375,7 +368,7 @@ final class DirectUnet implements UnetNetwork {
                 d = blockBackward(blocks.get(b), d, gradient);
             }
         }
-        convBackward(in, input, d, null, 0, gradient);
+        convBackward(in, input, d, null, null, 0, gradient);
         if (sigma != null) {
             float[] dpre = new float[embeddingPre.length];
             for (int i = 0; i < dpre.length; i++) {
@@ -394,9 +387,8 @@ final class DirectUnet implements UnetNetwork {
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes da1 = planes(b.name() + ".da1", b.conv1().out(), level);
         da1.zero();
-        convBackward(b.conv2(), a1, dy, da1, level, gradient);
-        swishBackward(da1, planes(b.name() + ".s1", b.conv1().out(), level), a1);
-        double[] sums = convBackward(b.conv1(), a0, da1, null, level, gradient);
+        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".s1", b.conv1().out(), level), level, gradient);
+        double[] sums = convBackward(b.conv1(), a0, da1, null, null, level, gradient);
         if (b.sigma() != null) {
             int channels = b.conv1().out();
             float[] de = new float[batch * channels];
@@ -407,20 +399,23 @@ final class DirectUnet implements UnetNetwork {
         }
         Planes da0 = planes(b.name() + ".da0", b.conv1().in(), level);
         da0.zero();
-        inputGradient(b.conv1(), da1, da0, level);
-        swishBackward(da0, planes(b.name() + ".s0", b.conv1().in(), level), a0);
+        inputGradient(b.conv1(), da1, da0, planes(b.name() + ".s0", b.conv1().in(), level), a0, level);
         if (b.skip() == null) {
             finish(da0, da0, dy, null, null, null, level);
         } else {
-            convBackward(b.skip(), h, dy, da0, level, gradient);
+            convBackward(b.skip(), h, dy, da0, null, level, gradient);
         }
         return da0;
     }
 
     // ---------------------------------------------------------------------------------------------- convolutions
 
-    /** y ← conv(x) without bias, at every position of y (the padding holds garbage until a finish). */
-    private void convolve(Conv c, Planes x, Planes y) {
+    /**
+     * y ← conv(x) without bias, at every position of y (the padding holds garbage until a finish), then
+     * {@code after} on each block's positions, on the thread that computed the block while it is in cache (null:
+     * nothing).
+     */
+    private void convolve(Conv c, Planes x, Planes y, FusedKernels.RowRange after) {
         List<int[]> blocks = blocks(c, y);
         FusedKernels.inWorkers(blocks.size(), threads, (worker, first, last) -> {
             for (int b = first; b < last; b++) {
@@ -430,12 +425,15 @@ final class DirectUnet implements UnetNetwork {
                     gather(x, y.geometry(), from, length, columns[worker]);
                     cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.taps(), 1f,
                             transposed(c, 0), c.taps(), columns[worker], c.taps(), 0f, y.pointer(from), c.out());
-                    continue;
+                } else {
+                    for (int tap = 0; tap < c.k() * c.k(); tap++) {
+                        cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.in(), 1f,
+                                transposed(c, tap), c.taps(), x.pointer(from + offset(c, x.geometry(), tap)), c.in(),
+                                tap == 0 ? 0f : 1f, y.pointer(from), c.out());
+                    }
                 }
-                for (int tap = 0; tap < c.k() * c.k(); tap++) {
-                    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.in(), 1f,
-                            transposed(c, tap), c.taps(), x.pointer(from + offset(c, x.geometry(), tap)), c.in(),
-                            tap == 0 ? 0f : 1f, y.pointer(from), c.out());
+                if (after != null) {
+                    after.run(from, from + length);
                 }
             }
         });
@@ -443,10 +441,11 @@ final class DirectUnet implements UnetNetwork {
 
     /**
      * The weight and bias gradients of a convolution given the gradient dz of its output (zero on the padding), and
-     * the input gradient added into {@code dx} unless null; {@code level} is the output's. Returns the sums of dz per
-     * image and channel, [N, out].
+     * the input gradient added into {@code dx} unless null, through a swish with sigmoid {@code sig} and output x
+     * unless {@code sig} is null; {@code level} is the output's. Returns the sums of dz per image and channel,
+     * [N, out].
      */
-    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, int level, Gradient gradient) {
+    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes sig, int level, Gradient gradient) {
         double[] sums = new double[batch * c.out()];
         FusedKernels.inParts(batch, dz.geometry().plane() * c.out(), (from, to) -> PlanarKernels.imageSums(dz, sums, from, to));
         for (int ch = 0; ch < c.out(); ch++) {
@@ -458,7 +457,7 @@ final class DirectUnet implements UnetNetwork {
         }
         weightGradient(c, x, dz, gradient);
         if (dx != null) {
-            inputGradient(c, dz, dx, level);
+            inputGradient(c, dz, dx, sig, sig == null ? null : x, level);
         }
         return sums;
     }
@@ -504,11 +503,13 @@ final class DirectUnet implements UnetNetwork {
     }
 
     /**
-     * dx += the input gradient of a convolution for output gradient dz; dx's padding is zero after. For stride 1 it
-     * is nine products of dz shifted the other way with the transposed tap weights, so threads write disjoint
-     * positions; for stride 2 the columns' gradients are scattered back, whole images per block.
+     * dx += the input gradient of a convolution for output gradient dz; dx's padding is zero after. Then, unless
+     * {@code sig} is null, dx goes back through the swish whose sigmoid is {@code sig} and output {@code a}. For stride
+     * 1 it is nine products of dz shifted the other way with the transposed tap weights, so threads write disjoint
+     * positions and finish their own blocks; for stride 2 the columns' gradients are scattered back, whole images per
+     * block.
      */
-    private void inputGradient(Conv c, Planes dz, Planes dx, int level) {
+    private void inputGradient(Conv c, Planes dz, Planes dx, Planes sig, Planes a, int level) {
         List<int[]> blocks = c.stride() == 2 ? blocks(c, dz) : blocks(c, dx);
         int end = dx.index(0) + dx.length();
         FusedKernels.inWorkers(blocks.size(), threads, (worker, first, last) -> {
@@ -526,10 +527,19 @@ final class DirectUnet implements UnetNetwork {
                             tapWeights(c, tap), c.out(), dz.pointer(from - offset(c, dx.geometry(), tap)), c.out(), 1f,
                             dx.pointer(from), c.in());
                 }
+                if (c.k() > 1) {
+                    PlanarKernels.finish(dx, dx, null, null, null, null, masks[level], from, from + length);
+                }
+                if (sig != null) {
+                    swishBackward(dx, sig, a, from, from + length);
+                }
             }
         });
-        if (c.k() > 1) {
-            finish(dx, dx, null, null, null, null, c.stride() == 2 ? level - 1 : level);
+        if (c.stride() == 2) {
+            finish(dx, dx, null, null, null, null, level - 1);
+            if (sig != null) {
+                FusedKernels.inParts(dx.positions(), dx.channels(), (from, to) -> swishBackward(dx, sig, a, from, to));
+            }
         }
     }
 
@@ -782,10 +792,16 @@ final class DirectUnet implements UnetNetwork {
                 (from, to) -> PlanarKernels.finish(src, dst, add, sig, bias, e, mask, from, to));
     }
 
-    private void swishBackward(Planes g, Planes s, Planes a) {
-        int channels = g.channels();
-        FusedKernels.inParts(g.positions(), channels, (from, to) -> VectorKernels.swishBackward(g.bytes(), g.index(from),
-                s.bytes(), s.index(from), a.bytes(), a.index(from), (to - from) * channels));
+    /** g ← g·swish′ for positions [from, to), from the sigmoid s and output a (see {@link VectorKernels#swishBackward}). */
+    private static void swishBackward(Planes g, Planes s, Planes a, int from, int to) {
+        VectorKernels.swishBackward(g.bytes(), g.index(from), s.bytes(), s.index(from), a.bytes(), a.index(from),
+                (to - from) * g.channels());
+    }
+
+    /** A finish of y (see {@link PlanarKernels#finish}) as a block epilogue for {@link #convolve}. */
+    private FusedKernels.RowRange finishing(Planes y, Planes add, Planes sig, float[] bias, float[] e, int level) {
+        float[] mask = masks[level];
+        return (from, to) -> PlanarKernels.finish(y, y, add, sig, bias, e, mask, from, to);
     }
 
     /** x [N, C, H, W] into the maps' image pixels; the padding is written as zeros. */

@@ -81,7 +81,10 @@ final class PlanarKernels {
         }
     }
 
-    /** v = t + a + pattern, s ← sigmoid(v), t ← v·s over whole vectors covering [0, length); a may be null. */
+    /**
+     * v = t + a + pattern, s ← sigmoid(v), t ← v·s (0 below {@link VectorKernels#TINY}) over whole vectors covering
+     * [0, length); a may be null.
+     */
     private static void swish(float[] t, float[] a, float[] pattern, float[] s, int length) {
         for (int j = 0; j < length; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
@@ -89,7 +92,7 @@ final class PlanarKernels {
                 v = v.add(FloatVector.fromArray(F, a, j));
             }
             FloatVector sg = VectorKernels.sigmoid(v);
-            v.mul(sg).intoArray(t, j);
+            VectorKernels.flushTiny(v.mul(sg)).intoArray(t, j);
             sg.intoArray(s, j);
         }
     }
