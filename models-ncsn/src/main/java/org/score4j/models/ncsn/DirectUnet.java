@@ -681,16 +681,15 @@ final class DirectUnet implements UnetNetwork {
 
     /** input [n, in] · W + b → [n, out], row-major heap arrays. */
     private float[] denseForward(Dense d, float[] input, int n) {
-        float[] w = new float[d.in() * d.out()];
-        thetaValues.get((int) d.weights(), w);
+        float[] w = weights(d);
         float[] result = new float[n * d.out()];
         for (int r = 0; r < n; r++) {
-            for (int o = 0; o < d.out(); o++) {
-                float sum = thetaValues.get((int) d.bias() + o);
-                for (int i = 0; i < d.in(); i++) {
-                    sum += input[r * d.in() + i] * w[i * d.out() + o];
+            thetaValues.get((int) d.bias(), result, r * d.out(), d.out());
+            for (int i = 0; i < d.in(); i++) {
+                float x = input[r * d.in() + i];
+                for (int o = 0; o < d.out(); o++) {
+                    result[r * d.out() + o] += x * w[i * d.out() + o];
                 }
-                result[r * d.out() + o] = sum;
             }
         }
         return result;
@@ -699,31 +698,37 @@ final class DirectUnet implements UnetNetwork {
     /** The parameter gradients of a dense layer for output gradient dOut, and its input gradient added into dInput. */
     private void denseBackward(Dense d, float[] input, float[] dOut, float[] dInput, Gradient gradient) {
         int n = dOut.length / d.out();
-        for (int o = 0; o < d.out(); o++) {
-            double total = 0;
-            for (int r = 0; r < n; r++) {
-                total += dOut[r * d.out() + o];
+        double[] db = new double[d.out()];
+        double[] dw = new double[d.in() * d.out()];
+        float[] w = weights(d);
+        for (int r = 0; r < n; r++) {
+            for (int o = 0; o < d.out(); o++) {
+                db[o] += dOut[r * d.out() + o];
             }
-            gradient.add(d.bias() + o, total);
             for (int i = 0; i < d.in(); i++) {
-                double sum = 0;
-                for (int r = 0; r < n; r++) {
-                    sum += (double) input[r * d.in() + i] * dOut[r * d.out() + o];
+                double x = input[r * d.in() + i];
+                float sum = 0;
+                for (int o = 0; o < d.out(); o++) {
+                    dw[i * d.out() + o] += x * dOut[r * d.out() + o];
+                    sum += dOut[r * d.out() + o] * w[i * d.out() + o];
                 }
-                gradient.add(d.weights() + (long) i * d.out() + o, sum);
-            }
-        }
-        if (dInput != null) {
-            for (int r = 0; r < n; r++) {
-                for (int i = 0; i < d.in(); i++) {
-                    float sum = 0;
-                    for (int o = 0; o < d.out(); o++) {
-                        sum += dOut[r * d.out() + o] * thetaValues.get((int) (d.weights() + (long) i * d.out() + o));
-                    }
+                if (dInput != null) {
                     dInput[r * d.in() + i] += sum;
                 }
             }
         }
+        for (int o = 0; o < d.out(); o++) {
+            gradient.add(d.bias() + o, db[o]);
+        }
+        for (int k = 0; k < dw.length; k++) {
+            gradient.add(d.weights() + k, dw[k]);
+        }
+    }
+
+    private float[] weights(Dense d) {
+        float[] w = new float[d.in() * d.out()];
+        thetaValues.get((int) d.weights(), w);
+        return w;
     }
 
     private static float sigmoid(float x) {
