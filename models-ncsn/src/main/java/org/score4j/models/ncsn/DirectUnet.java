@@ -446,8 +446,7 @@ final class DirectUnet implements UnetNetwork {
      * [N, out].
      */
     private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes sig, int level, Gradient gradient) {
-        double[] sums = new double[batch * c.out()];
-        FusedKernels.inParts(batch, dz.geometry().plane() * c.out(), (from, to) -> PlanarKernels.imageSums(dz, sums, from, to));
+        double[] sums = weightGradient(c, x, dz, gradient);
         for (int ch = 0; ch < c.out(); ch++) {
             double total = 0;
             for (int n = 0; n < batch; n++) {
@@ -455,7 +454,6 @@ final class DirectUnet implements UnetNetwork {
             }
             gradient.add(c.bias() + ch, total);
         }
-        weightGradient(c, x, dz, gradient);
         if (dx != null) {
             inputGradient(c, dz, dx, sig, sig == null ? null : x, level);
         }
@@ -463,13 +461,15 @@ final class DirectUnet implements UnetNetwork {
     }
 
     /**
-     * Adds the products of the shifted inputs with dz into the weight gradient: the blocks are summed in
+     * Adds the products of the shifted inputs with dz into the weight gradient, and returns the sums of dz per image
+     * and channel, [N, out], taken on the way while each block is in cache: the blocks are summed in
      * {@link #GROUPS} fixed groups, each on one thread, and the groups in order, so the result does not depend on
      * the thread count.
      */
-    private void weightGradient(Conv c, Planes x, Planes dz, Gradient gradient) {
+    private double[] weightGradient(Conv c, Planes x, Planes dz, Gradient gradient) {
         List<int[]> blocks = blocks(c, dz);
         int groups = Math.min(GROUPS, blocks.size());
+        double[][] groupSums = new double[groups][batch * c.out()];
         int size = c.taps() * c.out();
         if (size > partialCapacity) {
             for (int g = 0; g < GROUPS; g++) {
@@ -485,6 +485,7 @@ final class DirectUnet implements UnetNetwork {
                     int from = blocks.get(b)[0];
                     int length = blocks.get(b)[1];
                     float beta = b == first ? 0f : 1f;
+                    PlanarKernels.imageSums(dz, groupSums[g], from, from + length);
                     if (c.stride() == 2) {
                         gather(x, dz.geometry(), from, length, columns[worker]);
                         cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, c.out(), c.taps(), length, 1f,
@@ -500,6 +501,13 @@ final class DirectUnet implements UnetNetwork {
             }
         });
         gradient.addAll(c.weights(), partials, groups, size);
+        double[] sums = groupSums[0];
+        for (int g = 1; g < groups; g++) {
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += groupSums[g][i];
+            }
+        }
+        return sums;
     }
 
     /**

@@ -97,18 +97,25 @@ final class PlanarKernels {
         }
     }
 
-    /** For images [from, to): the sum of g over each image's positions, per channel, into sums[image·channels + c]. */
+    /**
+     * Adds the sums of g over positions [from, to), per image and channel, into sums[image·channels + c]: each run of
+     * positions within one image summed in float, the runs added in double.
+     */
     static void imageSums(Planes g, double[] sums, int from, int to) {
         int channels = g.channels();
         int plane = g.geometry().plane();
-        float[] values = new float[plane * channels];
+        int run = Math.max(1, RUN / channels);
+        float[] values = new float[run * channels];
         float[] acc = new float[channels];
         int full = F.loopBound(channels);
         FloatBuffer source = g.bytes().asFloatBuffer();
-        for (int image = from; image < to; image++) {
-            source.get(g.index(image * plane), values, 0, values.length);
+        int p0 = from;
+        while (p0 < to) {
+            int image = p0 / plane;
+            int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
+            source.get(g.index(p0), values, 0, positions * channels);
             java.util.Arrays.fill(acc, 0f);
-            for (int q = 0; q < plane; q++) {
+            for (int q = 0; q < positions; q++) {
                 int at = q * channels;
                 for (int c = 0; c < full; c += F.length()) {
                     FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, values, at + c)).intoArray(acc, c);
@@ -118,8 +125,9 @@ final class PlanarKernels {
                 }
             }
             for (int c = 0; c < channels; c++) {
-                sums[image * channels + c] = acc[c];
+                sums[image * channels + c] += acc[c];
             }
+            p0 += positions;
         }
     }
 
