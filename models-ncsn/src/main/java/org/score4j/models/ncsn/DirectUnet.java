@@ -18,13 +18,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Tensors;
 
 /**
- * The U-Net of {@link NcsnUnet} computed on the JVM and OpenBLAS: convolutions as im2col + sgemm on the padded
- * channel-major layout of {@link Planes}, everything elementwise as fused passes ({@link PlanarKernels}), and every
- * work array allocated once per batch size and reused. The same network as {@link UnetGraph} (tested against it),
- * 2–4× faster than SameDiff's convolutions on 2 cores and without their per-step garbage.
+ * The U-Net of {@link NcsnUnet} computed on the JVM and OpenBLAS: on the padded channels-last layout of
+ * {@link Planes} a 3×3 convolution of a block of positions is nine single-threaded sgemm calls on shifted views (the
+ * blocks split over score4j's threads), the elementwise work runs as fused passes ({@link PlanarKernels}) right after
+ * each block's products, and every work array is allocated once per batch size and reused. The same network as
+ * {@link UnetGraph} (tested against it), several times faster than SameDiff's convolutions on 2 cores and without
+ * their per-step garbage.
  */
 final class DirectUnet implements UnetNetwork {
-    /** Target size of one im2col block, in floats: small enough to stay in cache between copy and product. */
+    /** Floats of input and output per block of positions: small enough to stay in a core's cache over nine products. */
     private static final int BLOCK_FLOATS = 1 << 18;
     /** Parts a weight gradient is summed in; fixed, so that the sum does not depend on the thread count. */
     private static final int GROUPS = 4;
@@ -218,7 +220,7 @@ final class DirectUnet implements UnetNetwork {
     /**
      * Runs a pass with the work split over score4j's threads and OpenBLAS on one thread per call: the products of a
      * block are too small for OpenBLAS's own threads to pay (125–130 GFLOP/s for [32, 288] × [288, 896] on two
-     * threads against 154 for two single-threaded products side by side), and the im2col copies get split too.
+     * threads against 154 for two single-threaded products side by side), and the passes after them get split too.
      * With every product on one thread and the weight gradients summed in fixed groups, the results do not depend on
      * the thread count.
      */
