@@ -611,7 +611,7 @@ final class DirectUnet implements UnetNetwork {
         int taps = 9 * channels;
         int[] sources = strided(x.geometry(), output, from, length);
         float[] rows = new float[length * taps];
-        FloatBuffer source = x.bytes().asFloatBuffer();
+        FloatBuffer source = x.floats();
         int rowLength = x.geometry().rowLength();
         for (int j = 0; j < length; j++) {
             if (sources[j] >= 0) {
@@ -637,7 +637,7 @@ final class DirectUnet implements UnetNetwork {
         float[] rows = new float[length * taps];
         dcol.get(rows, 0, rows.length);
         float[] v = new float[channels];
-        FloatBuffer target = dx.bytes().asFloatBuffer();
+        FloatBuffer target = dx.floats();
         int rowLength = dx.geometry().rowLength();
         for (int j = 0; j < length; j++) {
             if (sources[j] >= 0) {
@@ -835,7 +835,7 @@ final class DirectUnet implements UnetNetwork {
                 }
             }
         }
-        planes.bytes().asFloatBuffer().put(planes.index(0), data);
+        planes.floats().put(planes.index(0), data);
     }
 
     /** The maps' image pixels as [N, C, H, W]. */
@@ -843,7 +843,7 @@ final class DirectUnet implements UnetNetwork {
         Planes.Geometry g = planes.geometry();
         int channels = planes.channels();
         float[] data = new float[planes.length()];
-        planes.bytes().asFloatBuffer().get(planes.index(0), data);
+        planes.floats().get(planes.index(0), data);
         float[] values = new float[n * channels * g.height() * g.width()];
         for (int image = 0; image < n; image++) {
             for (int c = 0; c < channels; c++) {

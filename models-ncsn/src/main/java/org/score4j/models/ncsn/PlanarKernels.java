@@ -36,8 +36,8 @@ final class PlanarKernels {
         float[] a = add == null ? null : new float[padded];
         float[] s = sig == null ? null : new float[padded];
         float[] pattern = new float[padded];
-        FloatBuffer source = src.bytes().asFloatBuffer();
-        FloatBuffer target = dst.bytes().asFloatBuffer();
+        FloatBuffer source = src.floats();
+        FloatBuffer target = dst.floats();
         int p0 = from;
         while (p0 < to) {
             int image = p0 / plane;
@@ -50,7 +50,7 @@ final class PlanarKernels {
             }
             source.get(src.index(p0), t, 0, length);
             if (a != null) {
-                add.bytes().asFloatBuffer().get(add.index(p0), a, 0, length);
+                add.floats().get(add.index(p0), a, 0, length);
             }
             if (s == null) {
                 linear(t, a, pattern, length);
@@ -64,7 +64,7 @@ final class PlanarKernels {
             }
             target.put(dst.index(p0), t, 0, length);
             if (s != null) {
-                sig.bytes().asFloatBuffer().put(sig.index(p0), s, 0, length);
+                sig.floats().put(sig.index(p0), s, 0, length);
             }
             p0 += positions;
         }
@@ -92,9 +92,10 @@ final class PlanarKernels {
                 v = v.add(FloatVector.fromArray(F, a, j));
             }
             FloatVector sg = VectorKernels.sigmoid(v);
-            VectorKernels.flushTiny(v.mul(sg)).intoArray(t, j);
+            v.mul(sg).intoArray(t, j);
             sg.intoArray(s, j);
         }
+        VectorKernels.flushTiny(t, length);
     }
 
     /**
@@ -108,7 +109,7 @@ final class PlanarKernels {
         float[] values = new float[run * channels];
         float[] acc = new float[channels];
         int full = F.loopBound(channels);
-        FloatBuffer source = g.bytes().asFloatBuffer();
+        FloatBuffer source = g.floats();
         int p0 = from;
         while (p0 < to) {
             int image = p0 / plane;
@@ -142,9 +143,9 @@ final class PlanarKernels {
         float[] x = new float[run * a];
         float[] y = new float[run * b];
         float[] xy = new float[run * (a + b)];
-        FloatBuffer fb = first.bytes().asFloatBuffer();
-        FloatBuffer sb = second.bytes().asFloatBuffer();
-        FloatBuffer jb = joined.bytes().asFloatBuffer();
+        FloatBuffer fb = first.floats();
+        FloatBuffer sb = second.floats();
+        FloatBuffer jb = joined.floats();
         for (int p0 = from; p0 < to; p0 += run) {
             int n = Math.min(run, to - p0);
             if (join) {
@@ -177,8 +178,8 @@ final class PlanarKernels {
         Planes.Geometry b = big.geometry();
         float[] sv = new float[s.plane() * channels];
         float[] bv = new float[b.plane() * channels];
-        FloatBuffer sf = small.bytes().asFloatBuffer();
-        FloatBuffer bf = big.bytes().asFloatBuffer();
+        FloatBuffer sf = small.floats();
+        FloatBuffer bf = big.floats();
         for (int image = from; image < to; image++) {
             if (up) {
                 sf.get(small.index(image * s.plane()), sv, 0, sv.length);

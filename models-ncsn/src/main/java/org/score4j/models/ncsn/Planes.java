@@ -49,6 +49,7 @@ final class Planes {
 
     private final FloatPointer memory;
     private final ByteBuffer bytes;
+    private final FloatBuffer floats;
     private final int base;
     private final int channels;
     private final int batch;
@@ -57,6 +58,7 @@ final class Planes {
     private Planes(FloatPointer memory, int base, int channels, int batch, Geometry geometry) {
         this.memory = memory;
         this.bytes = memory.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.floats = bytes.asFloatBuffer();
         this.base = base;
         this.channels = channels;
         this.batch = batch;
@@ -104,6 +106,11 @@ final class Planes {
         return bytes;
     }
 
+    /** The whole allocation as floats, for absolute gets and puts (which any thread may make); indexes from {@link #index}. */
+    FloatBuffer floats() {
+        return floats;
+    }
+
     /** A pointer to position p's first channel, for BLAS. */
     FloatPointer pointer(int p) {
         return new FloatPointer(memory).position(index(p));
@@ -111,7 +118,7 @@ final class Planes {
 
     /** Zeroes the data. */
     void zero() {
-        FloatBuffer f = bytes.asFloatBuffer();
+        FloatBuffer f = floats;
         int from = base;
         int end = base + length();
         while (from < end) {

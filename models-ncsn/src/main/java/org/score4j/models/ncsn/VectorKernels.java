@@ -52,9 +52,16 @@ final class VectorKernels {
      */
     static final float TINY = 0x1p-100f;
 
-    /** v with lanes below {@link #TINY} in magnitude set to 0. */
-    static FloatVector flushTiny(FloatVector v) {
-        return v.blend(0f, v.abs().compare(VectorOperators.LT, TINY));
+    /**
+     * Sets the values of t[0, length) below {@link #TINY} in magnitude to 0, in whole vectors. A loop of its own: inside
+     * the loops that compute the values the JIT ran out of inlining budget and the blend ran as plain Java.
+     */
+    static void flushTiny(float[] t, int length) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int j = 0; j < length; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, t, j);
+            v.blend(zero, v.abs().compare(VectorOperators.LT, TINY)).intoArray(t, j);
+        }
     }
 
     /** 1/(1 + e^−z): 1.6·10⁻³⁸ (not 0) below z = −87, 1 above z = 87, never NaN for a number. */
@@ -121,10 +128,15 @@ final class VectorKernels {
     }
 
     private static void biasSwishRow(float[] row, float[] bias, float[] sig, int padded) {
+        biasSwishVectors(row, bias, sig, padded);
+        flushTiny(row, padded);
+    }
+
+    private static void biasSwishVectors(float[] row, float[] bias, float[] sig, int padded) {
         for (int j = 0; j < padded; j += F.length()) {
             FloatVector pre = FloatVector.fromArray(F, row, j).add(FloatVector.fromArray(F, bias, j));
             FloatVector sg = sigmoid(pre);
-            flushTiny(pre.mul(sg)).intoArray(row, j);
+            pre.mul(sg).intoArray(row, j);
             sg.intoArray(sig, j);
         }
     }
@@ -160,25 +172,40 @@ final class VectorKernels {
     /**
      * The swish derivative applied to a back-propagated gradient: g ← g·(s + a·(1 − s)), with s = sigmoid(z) and
      * a = z·s the layer's output, for {@code n} elements from index gi of g, si of s and ai of a; results below
-     * {@link #TINY} become 0.
+     * {@link #TINY} become 0. Computed on heap tiles in whole vectors (past a tile's end on leftovers that are not
+     * stored), as {@link #biasSwish} and for the same reason: with the flush it no longer inlined next to buffer loads.
      */
     static void swishBackward(ByteBuffer g, int gi, ByteBuffer s, int si, ByteBuffer a, int ai, int n) {
-        int full = F.loopBound(n);
-        for (int j = 0; j < full; j += F.length()) {
-            store(swishSlope(load(g, gi + j), load(s, si + j), load(a, ai + j)), g, gi + j);
-        }
+        int tile = Math.min(TILE, (n + F.length() - 1) / F.length() * F.length());
+        float[] gt = new float[tile];
+        float[] st = new float[tile];
+        float[] at = new float[tile];
         FloatBuffer gf = g.asFloatBuffer();
         FloatBuffer sf = s.asFloatBuffer();
         FloatBuffer af = a.asFloatBuffer();
-        for (int j = full; j < n; j++) {
-            float sv = sf.get(si + j);
-            float r = gf.get(gi + j) * (sv + af.get(ai + j) * (1f - sv));
-            gf.put(gi + j, Math.abs(r) < TINY ? 0f : r);
+        for (int done = 0; done < n; done += tile) {
+            int length = Math.min(tile, n - done);
+            gf.get(gi + done, gt, 0, length);
+            sf.get(si + done, st, 0, length);
+            af.get(ai + done, at, 0, length);
+            swishBackwardTile(gt, st, at, length);
+            gf.put(gi + done, gt, 0, length);
         }
     }
 
+    /** Heap arrays per tile of the native passes that do not fit the JIT's inlining next to buffer loads. */
+    private static final int TILE = 2048;
+
+    private static void swishBackwardTile(float[] g, float[] s, float[] a, int length) {
+        for (int j = 0; j < length; j += F.length()) {
+            swishSlope(FloatVector.fromArray(F, g, j), FloatVector.fromArray(F, s, j), FloatVector.fromArray(F, a, j))
+                    .intoArray(g, j);
+        }
+        flushTiny(g, length);
+    }
+
     private static FloatVector swishSlope(FloatVector g, FloatVector s, FloatVector a) {
-        return flushTiny(g.mul(s.add(a.mul(s.neg().add(1f)))));
+        return g.mul(s.add(a.mul(s.neg().add(1f))));
     }
 
     /** Σ x² over {@code n} elements, accumulated per lane in float and summed in double. */
