@@ -423,8 +423,8 @@ final class DirectUnet implements UnetNetwork {
             for (int b = first; b < last; b++) {
                 int from = blocks.get(b)[0];
                 int length = blocks.get(b)[1];
-                if (c.stride() == 2) {
-                    gather(x, y.geometry(), from, length, columns[worker]);
+                if (gathered(c)) {
+                    gather(x, sources(c, x.geometry(), y.geometry(), from, length), length, columns[worker]);
                     cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.taps(), 1f,
                             transposed(c, 0), c.taps(), columns[worker], c.taps(), 0f, y.pointer(from), c.out());
                 } else {
@@ -488,8 +488,8 @@ final class DirectUnet implements UnetNetwork {
                     int length = blocks.get(b)[1];
                     float beta = b == first ? 0f : 1f;
                     PlanarKernels.imageSums(dz, groupSums[g], from, from + length);
-                    if (c.stride() == 2) {
-                        gather(x, dz.geometry(), from, length, columns[worker]);
+                    if (gathered(c)) {
+                        gather(x, sources(c, x.geometry(), dz.geometry(), from, length), length, columns[worker]);
                         cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, c.out(), c.taps(), length, 1f,
                                 dz.pointer(from), c.out(), columns[worker], c.taps(), beta, partials[g], c.out());
                         continue;
@@ -575,7 +575,7 @@ final class DirectUnet implements UnetNetwork {
      * The blocks {from, length} of positions of the output maps {@code y} a convolution is computed in: for stride 1
      * at most {@link #BLOCK_FLOATS} of input and output per block, in a multiple of {@link #GROUPS} blocks (so that
      * 1, 2 or 4 threads get equal shares, and the blocks do not depend on the thread count); whole images for
-     * stride 2 (their im2col rows are gathered). Makes sure every worker has room for a stride-2 block's rows.
+     * stride 2. Makes sure every worker has room for a block's im2col rows where they are gathered.
      */
     private List<int[]> blocks(Conv c, Planes y) {
         int total = y.positions();
@@ -587,6 +587,8 @@ final class DirectUnet implements UnetNetwork {
         } else {
             int plane = y.geometry().plane();
             length = plane * Math.max(1, Math.min(batch, BLOCK_FLOATS / (c.taps() * plane)));
+        }
+        if (gathered(c)) {
             long needed = (long) c.taps() * length;
             if (needed > columnCapacity || columns[threads - 1] == null) {
                 for (int k = 0; k < threads; k++) {
@@ -602,22 +604,63 @@ final class DirectUnet implements UnetNetwork {
         return blocks;
     }
 
+    /** Inputs with fewer channels than this go through gathered im2col rows, one product with K = 9·in. */
+    private static final int GATHER_BELOW = 8;
+    /** A source position that stands for a row of zeros. */
+    private static final int NONE = Integer.MIN_VALUE;
+
     /**
-     * The im2col rows [length, 9·in] of a stride-2 convolution's output positions [from, from + length) into
-     * {@code col}, row (ky, kx, channel) per position, zero for positions on the output's padding.
+     * Whether a convolution runs on gathered im2col rows rather than nine shifted products: stride 2, whose taps are
+     * not a shift of the output, and 3×3 kernels on so few channels that nine products with K = in would be mostly
+     * call overhead (the input convolution of 1-channel images).
      */
-    private static void gather(Planes x, Planes.Geometry output, int from, int length, FloatPointer col) {
+    private static boolean gathered(Conv c) {
+        return c.stride() == 2 || (c.k() == 3 && c.in() < GATHER_BELOW);
+    }
+
+    /**
+     * For output positions [from, from + length): the input position under the kernel's top-left tap (the taps add
+     * ky rows and kx positions), or {@link #NONE} on a stride-2 output's padding.
+     */
+    private static int[] sources(Conv c, Planes.Geometry input, Planes.Geometry output, int from, int length) {
+        if (c.stride() == 2) {
+            return strided(input, output, from, length);
+        }
+        int[] sources = new int[length];
+        for (int j = 0; j < length; j++) {
+            sources[j] = from + j - input.rowLength() - 1;
+        }
+        return sources;
+    }
+
+    /**
+     * The im2col rows [length, 9·in] for the given sources into {@code col}, row (ky, kx, channel) per position, zero
+     * for {@link #NONE}: copied out of one window of x's positions, which reaches at most a row and a position past
+     * the sources into x's guard.
+     */
+    private static void gather(Planes x, int[] sources, int length, FloatPointer col) {
         int channels = x.channels();
         int taps = 9 * channels;
-        int[] sources = strided(x.geometry(), output, from, length);
-        float[] rows = new float[length * taps];
-        FloatBuffer source = x.floats();
         int rowLength = x.geometry().rowLength();
+        int low = Integer.MAX_VALUE;
+        int high = Integer.MIN_VALUE;
         for (int j = 0; j < length; j++) {
-            if (sources[j] >= 0) {
-                for (int tap = 0; tap < 9; tap++) {
-                    source.get(x.index(sources[j] + tap / 3 * rowLength + tap % 3), rows, j * taps + tap * channels,
-                            channels);
+            if (sources[j] != NONE) {
+                low = Math.min(low, sources[j]);
+                high = Math.max(high, sources[j]);
+            }
+        }
+        float[] rows = new float[length * taps];
+        if (low <= high) {
+            float[] window = new float[(high - low + 2 * rowLength + 3) * channels];
+            x.floats().get(x.index(low), window, 0, window.length);
+            for (int j = 0; j < length; j++) {
+                if (sources[j] != NONE) {
+                    int at = (sources[j] - low) * channels;
+                    for (int tap = 0; tap < 9; tap++) {
+                        System.arraycopy(window, at + (tap / 3 * rowLength + tap % 3) * channels, rows,
+                                j * taps + tap * channels, channels);
+                    }
                 }
             }
         }
@@ -640,7 +683,7 @@ final class DirectUnet implements UnetNetwork {
         FloatBuffer target = dx.floats();
         int rowLength = dx.geometry().rowLength();
         for (int j = 0; j < length; j++) {
-            if (sources[j] >= 0) {
+            if (sources[j] != NONE) {
                 for (int tap = 0; tap < 9; tap++) {
                     int at = dx.index(sources[j] + tap / 3 * rowLength + tap % 3);
                     if (at < end) {
@@ -658,7 +701,7 @@ final class DirectUnet implements UnetNetwork {
     /**
      * For a stride-2 convolution with SAME padding (⌊total / 2⌋ before, as libnd4j): for each output position j of
      * [from, from + length), the input position under the kernel's top-left tap (taps add ky rows and kx
-     * positions), or −1 on the output's padding.
+     * positions), or {@link #NONE} on the output's padding.
      */
     private static int[] strided(Planes.Geometry input, Planes.Geometry output, int from, int length) {
         int top = Math.max(0, (output.height() - 1) * 2 + 3 - input.height()) / 2;
@@ -670,7 +713,7 @@ final class DirectUnet implements UnetNetwork {
             int y = p % plane / output.rowLength() - 1;
             int x = p % plane % output.rowLength();
             boolean inside = y >= 0 && y < output.height() && x < output.width();
-            sources[j] = inside ? p / plane * input.plane() + input.at(2 * y - top, 2 * x - left) : -1;
+            sources[j] = inside ? p / plane * input.plane() + input.at(2 * y - top, 2 * x - left) : NONE;
         }
         return sources;
     }
