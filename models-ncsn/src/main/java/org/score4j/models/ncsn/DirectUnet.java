@@ -424,7 +424,8 @@ final class DirectUnet implements UnetNetwork {
                 int from = blocks.get(b)[0];
                 int length = blocks.get(b)[1];
                 if (gathered(c)) {
-                    gather(x, sources(c, x.geometry(), y.geometry(), from, length), length, columns[worker]);
+                    GatheredRows.gather(x, GatheredRows.sources(c.stride(), x.geometry(), y.geometry(), from, length), length,
+                            columns[worker]);
                     cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.taps(), 1f,
                             transposed(c, 0), c.taps(), columns[worker], c.taps(), 0f, y.pointer(from), c.out());
                 } else {
@@ -489,7 +490,8 @@ final class DirectUnet implements UnetNetwork {
                     float beta = b == first ? 0f : 1f;
                     PlanarKernels.imageSums(dz, groupSums[g], from, from + length);
                     if (gathered(c)) {
-                        gather(x, sources(c, x.geometry(), dz.geometry(), from, length), length, columns[worker]);
+                        GatheredRows.gather(x, GatheredRows.sources(c.stride(), x.geometry(), dz.geometry(), from, length),
+                                length, columns[worker]);
                         cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, c.out(), c.taps(), length, 1f,
                                 dz.pointer(from), c.out(), columns[worker], c.taps(), beta, partials[g], c.out());
                         continue;
@@ -529,7 +531,7 @@ final class DirectUnet implements UnetNetwork {
                 if (c.stride() == 2) {
                     cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.taps(), length, c.out(), 1f,
                             parameter(c.weights()), c.out(), dz.pointer(from), c.out(), 0f, columns[worker], c.taps());
-                    scatter(dx, dz.geometry(), from, length, columns[worker], end);
+                    GatheredRows.scatter(dx, dz.geometry(), from, length, columns[worker], end);
                     continue;
                 }
                 for (int tap = 0; tap < c.k() * c.k(); tap++) {
@@ -606,9 +608,6 @@ final class DirectUnet implements UnetNetwork {
 
     /** Inputs with fewer channels than this go through gathered im2col rows, one product with K = 9·in. */
     private static final int GATHER_BELOW = 8;
-    /** A source position that stands for a row of zeros. */
-    private static final int NONE = Integer.MIN_VALUE;
-
     /**
      * Whether a convolution runs on gathered im2col rows rather than nine shifted products: stride 2, whose taps are
      * not a shift of the output, and 3×3 kernels on so few channels that nine products with K = in would be mostly
@@ -616,106 +615,6 @@ final class DirectUnet implements UnetNetwork {
      */
     private static boolean gathered(Conv c) {
         return c.stride() == 2 || (c.k() == 3 && c.in() < GATHER_BELOW);
-    }
-
-    /**
-     * For output positions [from, from + length): the input position under the kernel's top-left tap (the taps add
-     * ky rows and kx positions), or {@link #NONE} on a stride-2 output's padding.
-     */
-    private static int[] sources(Conv c, Planes.Geometry input, Planes.Geometry output, int from, int length) {
-        if (c.stride() == 2) {
-            return strided(input, output, from, length);
-        }
-        int[] sources = new int[length];
-        for (int j = 0; j < length; j++) {
-            sources[j] = from + j - input.rowLength() - 1;
-        }
-        return sources;
-    }
-
-    /**
-     * The im2col rows [length, 9·in] for the given sources into {@code col}, row (ky, kx, channel) per position, zero
-     * for {@link #NONE}: copied out of one window of x's positions, which reaches at most a row and a position past
-     * the sources into x's guard.
-     */
-    private static void gather(Planes x, int[] sources, int length, FloatPointer col) {
-        int channels = x.channels();
-        int taps = 9 * channels;
-        int rowLength = x.geometry().rowLength();
-        int low = Integer.MAX_VALUE;
-        int high = Integer.MIN_VALUE;
-        for (int j = 0; j < length; j++) {
-            if (sources[j] != NONE) {
-                low = Math.min(low, sources[j]);
-                high = Math.max(high, sources[j]);
-            }
-        }
-        float[] rows = new float[length * taps];
-        if (low <= high) {
-            float[] window = new float[(high - low + 2 * rowLength + 3) * channels];
-            x.floats().get(x.index(low), window, 0, window.length);
-            for (int j = 0; j < length; j++) {
-                if (sources[j] != NONE) {
-                    int at = (sources[j] - low) * channels;
-                    for (int tap = 0; tap < 9; tap++) {
-                        System.arraycopy(window, at + (tap / 3 * rowLength + tap % 3) * channels, rows,
-                                j * taps + tap * channels, channels);
-                    }
-                }
-            }
-        }
-        col.put(rows, 0, rows.length);
-    }
-
-    /**
-     * dx += the im2col row gradients {@code dcol} of a stride-2 convolution's output positions [from, from + length),
-     * whole images: each image's positions, and the zero rows and columns it shares with its neighbours, which the
-     * caller zeroes after (two threads may both add there); never at or past {@code end}, where the guard must stay
-     * zero.
-     */
-    private static void scatter(Planes dx, Planes.Geometry output, int from, int length, FloatPointer dcol, int end) {
-        int channels = dx.channels();
-        int taps = 9 * channels;
-        int[] sources = strided(dx.geometry(), output, from, length);
-        float[] rows = new float[length * taps];
-        dcol.get(rows, 0, rows.length);
-        float[] v = new float[channels];
-        FloatBuffer target = dx.floats();
-        int rowLength = dx.geometry().rowLength();
-        for (int j = 0; j < length; j++) {
-            if (sources[j] != NONE) {
-                for (int tap = 0; tap < 9; tap++) {
-                    int at = dx.index(sources[j] + tap / 3 * rowLength + tap % 3);
-                    if (at < end) {
-                        target.get(at, v, 0, channels);
-                        for (int ch = 0; ch < channels; ch++) {
-                            v[ch] += rows[j * taps + tap * channels + ch];
-                        }
-                        target.put(at, v, 0, channels);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * For a stride-2 convolution with SAME padding (⌊total / 2⌋ before, as libnd4j): for each output position j of
-     * [from, from + length), the input position under the kernel's top-left tap (taps add ky rows and kx
-     * positions), or {@link #NONE} on the output's padding.
-     */
-    private static int[] strided(Planes.Geometry input, Planes.Geometry output, int from, int length) {
-        int top = Math.max(0, (output.height() - 1) * 2 + 3 - input.height()) / 2;
-        int left = Math.max(0, (output.width() - 1) * 2 + 3 - input.width()) / 2;
-        int plane = output.plane();
-        int[] sources = new int[length];
-        for (int j = 0; j < length; j++) {
-            int p = from + j;
-            int y = p % plane / output.rowLength() - 1;
-            int x = p % plane % output.rowLength();
-            boolean inside = y >= 0 && y < output.height() && x < output.width();
-            sources[j] = inside ? p / plane * input.plane() + input.at(2 * y - top, 2 * x - left) : NONE;
-        }
-        return sources;
     }
 
     // ---------------------------------------------------------------------------------------------- other layers
