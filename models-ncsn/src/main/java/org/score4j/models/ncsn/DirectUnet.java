@@ -56,7 +56,6 @@ final class DirectUnet implements UnetNetwork {
     private final Block[] up;
     private final Conv[] upsample;
     private final Conv out;
-    private long flops;
 
     private final List<Conv> convolutions = new ArrayList<>();
     private INDArray theta;
@@ -146,30 +145,21 @@ final class DirectUnet implements UnetNetwork {
 
     /** A convolution whose output lies at {@code level}. */
     private Conv conv(String name, int channelsIn, int channelsOut, int k, int stride, double scale, int level) {
-        long w = parameters.add(name + ".w", scale, k, k, channelsIn, channelsOut);
-        long b = parameters.add(name + ".b", 0, channelsOut);
         Planes.Geometry g = geometries[level];
-        flops += 2L * k * k * channelsIn * channelsOut * g.height() * g.width();
-        Conv conv = new Conv(w, b, channelsIn, channelsOut, k, stride);
+        long[] at = parameters.convolution(name, channelsIn, channelsOut, k, scale, (long) g.height() * g.width());
+        Conv conv = new Conv(at[0], at[1], channelsIn, channelsOut, k, stride);
         convolutions.add(conv);
         return conv;
     }
 
     private Dense dense(String name, int channelsIn, int channelsOut) {
-        long w = parameters.add(name + ".w", 1.0, channelsIn, channelsOut);
-        long b = parameters.add(name + ".b", 0, 1, channelsOut);
-        flops += 2L * channelsIn * channelsOut;
-        return new Dense(w, b, channelsIn, channelsOut);
+        long[] at = parameters.dense(name, channelsIn, channelsOut);
+        return new Dense(at[0], at[1], channelsIn, channelsOut);
     }
 
     @Override
     public UnetParameters parameters() {
         return parameters;
-    }
-
-    @Override
-    public long forwardFlops() {
-        return flops;
     }
 
     @Override

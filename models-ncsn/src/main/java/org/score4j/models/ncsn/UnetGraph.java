@@ -34,7 +34,6 @@ final class UnetGraph implements UnetNetwork {
     private final UnetArchitecture architecture;
     private final boolean conditioned;
     private long pixels;
-    private long flops;
 
     UnetGraph(UnetArchitecture architecture, long[] exampleShape) {
         this.architecture = architecture;
@@ -100,11 +99,6 @@ final class UnetGraph implements UnetNetwork {
     }
 
     @Override
-    public long forwardFlops() {
-        return flops;
-    }
-
-    @Override
     public void load(INDArray flat) {
         for (UnetParameters.Part part : parameters.parts()) {
             sd.getVariable(part.name()).getArr().assign(flat.get(NDArrayIndex.interval(part.offset(),
@@ -157,23 +151,21 @@ final class UnetGraph implements UnetNetwork {
     }
 
     private SDVariable conv(String name, SDVariable h, int in, int out, int k, int stride, double scale) {
-        SDVariable w = parameter(name + ".w", scale, k, k, in, out);
-        SDVariable b = parameter(name + ".b", 0, out);
         pixels /= (long) stride * stride;
-        flops += 2L * k * k * in * out * pixels;
+        parameters.convolution(name, in, out, k, scale, pixels);
+        SDVariable w = variable(name + ".w", k, k, in, out);
+        SDVariable b = variable(name + ".b", out);
         return sd.cnn.conv2d(h, w, b, Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride)
                 .paddingMode(PaddingMode.SAME).dataFormat("NCHW").build());
     }
 
     private SDVariable dense(String name, SDVariable h, int in, int out) {
-        SDVariable w = parameter(name + ".w", 1.0, in, out);
-        SDVariable b = parameter(name + ".b", 0, 1, out);
-        flops += 2L * in * out;
-        return h.mmul(w).add(b);
+        parameters.dense(name, in, out);
+        return h.mmul(variable(name + ".w", in, out)).add(variable(name + ".b", 1, out));
     }
 
-    private SDVariable parameter(String name, double scale, long... shape) {
-        parameters.add(name, scale, shape);
+    /** A graph variable for a registered parameter part; {@link #load} fills it. */
+    private SDVariable variable(String name, long... shape) {
         return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
     }
 }

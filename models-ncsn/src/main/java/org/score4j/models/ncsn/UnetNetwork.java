@@ -17,7 +17,9 @@ interface UnetNetwork {
     UnetParameters parameters();
 
     /** Floating-point operations of the convolutions and dense layers per example, two per multiply–add. */
-    long forwardFlops();
+    default long forwardFlops() {
+        return parameters().forwardFlops();
+    }
 
     /** Makes {@code flat} (float, [size]) the parameters of the next calls; the array may be read until then. */
     void load(INDArray flat);

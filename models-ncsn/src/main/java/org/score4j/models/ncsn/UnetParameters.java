@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The flat parameter vector of a U-Net: its named parts in order, each a C-order block of its shape (convolution
- * weights [k, k, in, out], dense weights [in, out], biases [out] or [1, out]), and how fresh parameters are drawn.
- * Both {@link UnetNetwork} implementations register their parts in the same order, so one vector fits both.
+ * weights [k, k, in, out], dense weights [in, out], biases [out] or [1, out]), how fresh parameters are drawn, and
+ * the floating-point operations of the layers they belong to. Both {@link UnetNetwork} implementations register
+ * their layers in the same order, so one vector fits both.
  */
 final class UnetParameters {
     /** One named part: where it starts in the flat vector, its shape, and the scale of its He-normal draw. */
@@ -26,9 +27,29 @@ final class UnetParameters {
 
     private final List<Part> parts = new ArrayList<>();
     private long size;
+    private long flops;
 
-    /** Appends a part; returns where it starts. */
-    long add(String name, double scale, long... shape) {
+    /**
+     * Registers a k×k convolution's weights [k, k, in, out] (He-normal times {@code scale}) and bias [out], and its
+     * operations over {@code outputPixels} output pixels per example; returns the two parts' offsets.
+     */
+    long[] convolution(String name, int in, int out, int k, double scale, long outputPixels) {
+        flops += 2L * k * k * in * out * outputPixels;
+        return new long[] {add(name + ".w", scale, k, k, in, out), add(name + ".b", 0, out)};
+    }
+
+    /** Registers a dense layer's weights [in, out] and bias [1, out], and its operations; returns their offsets. */
+    long[] dense(String name, int in, int out) {
+        flops += 2L * in * out;
+        return new long[] {add(name + ".w", 1.0, in, out), add(name + ".b", 0, 1, out)};
+    }
+
+    /** Floating-point operations of the registered layers per example, two per multiply–add. */
+    long forwardFlops() {
+        return flops;
+    }
+
+    private long add(String name, double scale, long... shape) {
         Part part = new Part(name, size, shape.clone(), scale);
         parts.add(part);
         size += part.length();
