@@ -49,14 +49,14 @@ public final class NcsnUnet implements ScoreModel {
     private record Inputs(INDArray x, INDArray features, INDArray sigma) {
     }
 
-    private NcsnUnet(UnetArchitecture architecture, long[] shape, double dataScale, ModelSpec.Optimizer optimizer,
-                     INDArray parameters, INDArray firstMoment, INDArray secondMoment, INDArray average,
-                     long iterations) {
+    private NcsnUnet(UnetArchitecture architecture, UnetNetwork network, long[] shape, double dataScale,
+                     ModelSpec.Optimizer optimizer, INDArray parameters, INDArray firstMoment, INDArray secondMoment,
+                     INDArray average, long iterations) {
         this.architecture = architecture;
         this.shape = shape.clone();
         this.dataScale = dataScale;
         this.optimizer = optimizer;
-        this.network = UnetNetwork.best(architecture, shape);
+        this.network = network;
         this.parameters = parameters;
         this.firstMoment = firstMoment;
         this.secondMoment = secondMoment;
@@ -73,9 +73,10 @@ public final class NcsnUnet implements ScoreModel {
             throw new IllegalArgumentException(problem);
         }
         long[] shape = spec.exampleShape();
-        INDArray parameters = UnetNetwork.best(architecture, shape).parameters().initial(spec.seed());
+        UnetNetwork network = UnetNetwork.best(architecture, shape);
+        INDArray parameters = network.parameters().initial(spec.seed());
         INDArray average = spec.optimizer().emaRate() > 0 ? parameters.dup() : null;
-        return new NcsnUnet(architecture, shape, spec.dataScale(), spec.optimizer(), parameters,
+        return new NcsnUnet(architecture, network, shape, spec.dataScale(), spec.optimizer(), parameters,
                 Nd4j.zeros(DataType.FLOAT, parameters.length()), Nd4j.zeros(DataType.FLOAT, parameters.length()),
                 average, 0);
     }
@@ -309,8 +310,9 @@ public final class NcsnUnet implements ScoreModel {
             INDArray first = Nd4j.read(data);
             INDArray second = Nd4j.read(data);
             INDArray average = rate > 0 ? Nd4j.read(data) : null;
-            NcsnUnet model = new NcsnUnet(architecture, shape, Double.parseDouble(p.getProperty("data-scale")),
-                    optimizer, parameters, first, second, average, Long.parseLong(p.getProperty("iterations")));
+            NcsnUnet model = new NcsnUnet(architecture, UnetNetwork.best(architecture, shape),
+                    shape, Double.parseDouble(p.getProperty("data-scale")), optimizer, parameters, first, second, average,
+                    Long.parseLong(p.getProperty("iterations")));
             if (parameters.length() != model.network.parameters().size() || first.length() != parameters.length()
                     || second.length() != parameters.length() || (average != null && average.length() != parameters.length())) {
                 throw new IOException("parameters.bin holds " + parameters.length() + " parameters; the architecture has "
