@@ -132,9 +132,10 @@ final class FusedKernels {
         });
     }
 
-    /** ‖x‖₂ of a dense float array. */
+    /** ‖x‖₂ of a dense float array: one fused pass where available, else ND4J's norm. */
     static double norm(INDArray x) {
-        return Math.sqrt(VectorKernels.sumOfSquares(NativeArrays.bytes(x), (int) x.length()));
+        return AVAILABLE ? Math.sqrt(VectorKernels.sumOfSquares(NativeArrays.bytes(x), (int) x.length()))
+                : x.norm2Number().doubleValue();
     }
 
     /**

@@ -11,8 +11,17 @@ final class MovingAverage {
     private MovingAverage() {
     }
 
-    /** Updates {@code average} in place after step {@code step}. */
+    /** Updates {@code average} in place after step {@code step}: one fused pass where {@link FusedKernels} run. */
     static void update(INDArray average, INDArray parameters, double rate, long step) {
+        if (FusedKernels.available()) {
+            FusedKernels.movingAverage(average, parameters, weight(rate, step));
+        } else {
+            updateWithNd4j(average, parameters, rate, step);
+        }
+    }
+
+    /** {@link #update} as ND4J operations (the path without {@link FusedKernels}, and the tests' reference). */
+    static void updateWithNd4j(INDArray average, INDArray parameters, double rate, long step) {
         double r = weight(rate, step);
         average.muli(r).addi(parameters.mul(1 - r));
     }

@@ -219,7 +219,7 @@ public final class NcsnMlp implements ScoreModel {
      */
     private double step() {
         boolean fused = FusedKernels.available();
-        double norm = fused ? FusedKernels.norm(gradient) : gradient.norm2Number().doubleValue();
+        double norm = FusedKernels.norm(gradient);
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-mlp is " + norm);
         }
@@ -246,9 +246,7 @@ public final class NcsnMlp implements ScoreModel {
             params.subi(gradient);
         }
         network.getLayerWiseConfigurations().setIterationCount(iteration + 1);
-        if (average != null && fused) {
-            FusedKernels.movingAverage(average, params, MovingAverage.weight(emaRate, iteration + 1));
-        } else if (average != null) {
+        if (average != null) {
             MovingAverage.update(average, params, emaRate, iteration + 1);
         }
         return norm;

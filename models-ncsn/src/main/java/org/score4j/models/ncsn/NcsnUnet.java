@@ -172,8 +172,7 @@ public final class NcsnUnet implements ScoreModel {
      * a dozen ND4J operations on the full parameter vector.
      */
     private double step(INDArray gradient) {
-        boolean fused = FusedKernels.available();
-        double norm = fused ? FusedKernels.norm(gradient) : gradient.norm2Number().doubleValue();
+        double norm = FusedKernels.norm(gradient);
         if (!Double.isFinite(norm)) {
             throw new NonFiniteException("the parameter gradient of ncsn-unet is " + norm);
         }
@@ -182,7 +181,7 @@ public final class NcsnUnet implements ScoreModel {
         double b1 = optimizer.beta1();
         double b2 = optimizer.beta2();
         double step = optimizer.learningRate() * Math.sqrt(1 - Math.pow(b2, iterations)) / (1 - Math.pow(b1, iterations));
-        if (fused) {
+        if (FusedKernels.available()) {
             FusedKernels.adam(parameters, gradient, firstMoment, secondMoment, 0, parameters.length(), scale, step, b1, b2,
                     ADAM_EPSILON);
         } else {
@@ -194,9 +193,7 @@ public final class NcsnUnet implements ScoreModel {
             parameters.subi(firstMoment.div(Transforms.sqrt(secondMoment).addi(ADAM_EPSILON)).muli(step));
         }
         loaded = null;
-        if (average != null && fused) {
-            FusedKernels.movingAverage(average, parameters, MovingAverage.weight(optimizer.emaRate(), iterations));
-        } else if (average != null) {
+        if (average != null) {
             MovingAverage.update(average, parameters, optimizer.emaRate(), iterations);
         }
         return norm;

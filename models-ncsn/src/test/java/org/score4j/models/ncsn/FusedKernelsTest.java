@@ -57,7 +57,7 @@ class FusedKernelsTest {
         INDArray average = new SeededRandom(2).normal(N);
         INDArray parameters = new SeededRandom(3).normal(N);
         INDArray expected = average.dup();
-        MovingAverage.update(expected, parameters, 0.999, 4);
+        MovingAverage.updateWithNd4j(expected, parameters, 0.999, 4);
         FusedKernels.movingAverage(average, parameters, MovingAverage.weight(0.999, 4));
         assertThat(average.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-7);
         assertThat(FusedKernels.norm(parameters)).isCloseTo(parameters.norm2Number().doubleValue(),
