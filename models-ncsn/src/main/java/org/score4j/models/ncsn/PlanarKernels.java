@@ -36,6 +36,7 @@ final class PlanarKernels {
         float[] a = add == null ? null : new float[padded];
         float[] s = sig == null ? null : new float[padded];
         float[] pattern = new float[padded];
+        int patternImage = -1;
         FloatBuffer source = src.floats();
         FloatBuffer target = dst.floats();
         int p0 = from;
@@ -43,10 +44,15 @@ final class PlanarKernels {
             int image = p0 / plane;
             int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
             int length = positions * channels;
-            for (int q = 0; q < positions; q++) {
+            if (image != patternImage) {
+                // bias + e[image] per channel, repeated over a whole run; it changes only with the image.
                 for (int c = 0; c < channels; c++) {
-                    pattern[q * channels + c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[image * channels + c]);
+                    pattern[c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[image * channels + c]);
                 }
+                for (int q = 1; q < run; q++) {
+                    System.arraycopy(pattern, 0, pattern, q * channels, channels);
+                }
+                patternImage = image;
             }
             source.get(src.index(p0), t, 0, length);
             if (a != null) {
