@@ -102,7 +102,7 @@ final class SparkEngine implements Engine {
         }
         String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
         if (!master.startsWith("local") && Provenance.vectorApi() && !executorOptions.contains("jdk.incubator.vector")) {
-            // Executors compute as this driver does: ncsn-mlp's fused kernels need the vector API.
+            // Executors compute as this driver does: both ncsn models' CPU kernels need the vector API.
             conf.set("spark.executor.extraJavaOptions", (executorOptions + " --add-modules=jdk.incubator.vector").trim());
         }
         nativeThreads = Nd4j.getEnvironment().maxThreads();

@@ -20,8 +20,9 @@ public final class Provenance {
     private static final java.util.regex.Pattern NATIVE_BUILD = java.util.regex.Pattern.compile("/bindings/([^/]+)/libnd4j");
 
     /**
-     * Whether this JVM has the JDK's vector API ({@code --add-modules jdk.incubator.vector}): ncsn-mlp then runs its
-     * elementwise work as fused passes on the JVM, whose results differ from ND4J's operations in the last bits.
+     * Whether this JVM has the JDK's vector API ({@code --add-modules jdk.incubator.vector}): on the CPU backend
+     * ncsn-mlp then runs its elementwise work as fused passes on the JVM and ncsn-unet its own convolutions, whose
+     * results differ from ND4J's operations and SameDiff's graph in the last bits.
      */
     public static boolean vectorApi() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
