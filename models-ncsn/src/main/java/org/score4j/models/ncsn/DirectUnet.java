@@ -1,16 +1,11 @@
 package org.score4j.models.ncsn;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasColMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,23 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Tensors;
 
 /**
- * The U-Net of {@link NcsnUnet} computed on the JVM and OpenBLAS: on the padded channels-last layout of
- * {@link Planes} a 3×3 convolution of a block of positions is nine single-threaded sgemm calls on shifted views (the
- * blocks split over score4j's threads), the elementwise work runs as fused passes ({@link PlanarKernels}) right after
- * each block's products, and every work array is allocated once per batch size and reused. The same network as
- * {@link UnetGraph} (tested against it), several times faster than SameDiff's convolutions on 2 cores and without
- * their per-step garbage.
+ * The U-Net of {@link NcsnUnet} computed on the JVM and oneDNN: feature maps are dense NHWC {@link Planes}, each
+ * convolution (output, input gradient, weight gradient) is a oneDNN primitive built once per batch size
+ * ({@link OneDnnConvolution}), the elementwise work (bias, σ bias, residual sum, swish and their gradients) runs as
+ * fused vector-API passes ({@link PlanarKernels}) split over score4j's threads, and every work array is allocated once
+ * per batch size and reused. The same network as {@link UnetGraph} (tested against it), without SameDiff's per-op
+ * overhead and per-step garbage.
  */
 final class DirectUnet implements UnetNetwork {
-    /** Floats of input and output per block of positions: small enough to stay in a core's cache over nine products. */
-    private static final int BLOCK_FLOATS = 1 << 18;
-    /** Parts a weight gradient is summed in; fixed, so that the sum does not depend on the thread count. */
-    private static final int GROUPS = 4;
-
-    private record Conv(long weights, long bias, int in, int out, int k, int stride) {
-        int taps() {
-            return k * k * in;
-        }
+    /** A convolution whose output is at resolution {@code level}. */
+    private record Conv(long weights, long bias, int in, int out, int k, int stride, int level) {
     }
 
     private record Dense(long weights, long bias, int in, int out) {
@@ -47,7 +35,6 @@ final class DirectUnet implements UnetNetwork {
     private final UnetParameters parameters = new UnetParameters();
     private final int imageChannels;
     private final Planes.Geometry[] geometries;
-    private final float[][] masks;
     private final Dense sigma;
     private final Conv in;
     private final List<List<Block>> down = new ArrayList<>();
@@ -59,20 +46,16 @@ final class DirectUnet implements UnetNetwork {
 
     private final List<Conv> convolutions = new ArrayList<>();
     private INDArray theta;
-    /** Each convolution's kernel as [out, k·k·in] at the kernel's offset, rebuilt by {@link #load}. */
-    private FloatPointer transposedWeights;
     private FloatPointer thetaPointer;
     private FloatBuffer thetaValues;
 
     private int batch = -1;
     private final Map<String, Planes> work = new HashMap<>();
-    private int threads = 1;
-    /** Each worker's im2col rows of a stride-2 block. */
-    private final FloatPointer[] columns = new FloatPointer[Runtime.getRuntime().availableProcessors()];
-    private long columnCapacity;
-    /** Each group's part of a weight gradient. */
-    private final FloatPointer[] partials = new FloatPointer[GROUPS];
-    private int partialCapacity;
+    private final stream stream = new stream(OneDnn.engine());
+    /** Each convolution's primitives for the current batch size. */
+    private final Map<Conv, OneDnnConvolution> primitives = new HashMap<>();
+    /** Whether the primitives have the kernels of the loaded parameters. */
+    private boolean kernelsLoaded;
 
     /** The arrays of the last forward pass, by identity. */
     private INDArray lastX;
@@ -89,9 +72,9 @@ final class DirectUnet implements UnetNetwork {
     private float[] embedding;
     private float[] embeddingGradient;
 
-    /** Whether this JVM and backend can run it: the vector API and OpenBLAS on the CPU backend. */
+    /** Whether this JVM and backend can run it: the vector API, oneDNN's natives, and the CPU backend. */
     static boolean usable() {
-        return FusedKernels.available() && MatrixProducts.directAvailable();
+        return FusedKernels.available() && MatrixProducts.directAvailable() && OneDnn.available();
     }
 
     DirectUnet(UnetArchitecture architecture, long[] exampleShape) {
@@ -99,11 +82,8 @@ final class DirectUnet implements UnetNetwork {
         this.imageChannels = (int) exampleShape[0];
         int levels = architecture.levels();
         geometries = new Planes.Geometry[levels];
-        masks = new float[levels][];
         for (int level = 0; level < levels; level++) {
             geometries[level] = new Planes.Geometry((int) exampleShape[1] >> level, (int) exampleShape[2] >> level);
-            float[] mask = geometries[level].mask();
-            masks[level] = mask;
         }
         boolean conditioned = architecture.conditioning().equals("bias");
         int embeddingWidth = 4 * architecture.channels();
@@ -147,7 +127,7 @@ final class DirectUnet implements UnetNetwork {
     private Conv conv(String name, int channelsIn, int channelsOut, int k, int stride, double scale, int level) {
         Planes.Geometry g = geometries[level];
         long[] at = parameters.convolution(name, channelsIn, channelsOut, k, scale, (long) g.height() * g.width());
-        Conv conv = new Conv(at[0], at[1], channelsIn, channelsOut, k, stride);
+        Conv conv = new Conv(at[0], at[1], channelsIn, channelsOut, k, stride, level);
         convolutions.add(conv);
         return conv;
     }
@@ -172,62 +152,23 @@ final class DirectUnet implements UnetNetwork {
                 : flat.castTo(DataType.FLOAT).dup('c');
         thetaPointer = NativeArrays.pointer(theta);
         thetaValues = NativeArrays.bytes(theta).asFloatBuffer();
-        if (transposedWeights == null) {
-            transposedWeights = new FloatPointer(parameters.size());
-        }
-        for (Conv c : convolutions) {
-            int rows = c.taps();
-            float[] w = new float[rows * c.out()];
-            thetaValues.get((int) c.weights(), w);
-            float[] t = new float[w.length];
-            for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < c.out(); o++) {
-                    t[o * rows + r] = w[r * c.out() + o];
-                }
-            }
-            new FloatPointer(transposedWeights).position(c.weights()).put(t, 0, t.length);
-        }
+        kernelsLoaded = false;
     }
 
     @Override
     public INDArray output(INDArray x, INDArray sigmaFeatures) {
-        return withOwnThreads(() -> read(forward(x, sigmaFeatures), (int) x.size(0)));
+        return read(forward(x, sigmaFeatures), (int) x.size(0));
     }
 
     /** {@inheritDoc} The forward pass of the last {@link #output} is reused when it had these very arrays. */
     @Override
     public INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
-        return withOwnThreads(() -> {
-            if (x != lastX || sigmaFeatures != lastFeatures || theta != lastTheta) {
-                forward(x, sigmaFeatures);
-            }
-            INDArray gradient = Nd4j.create(DataType.FLOAT, parameters.size());
-            backward(g, new Gradient(NativeArrays.pointer(gradient), NativeArrays.bytes(gradient).asFloatBuffer()));
-            return gradient;
-        });
-    }
-
-    /**
-     * Runs a pass with the work split over score4j's threads and OpenBLAS on one thread per call: the products of a
-     * block are too small for OpenBLAS's own threads to pay (125–130 GFLOP/s for [32, 288] × [288, 896] on two
-     * threads against 154 for two single-threaded products side by side), and the passes after them get split too.
-     * With every product on one thread and the weight gradients summed in fixed groups, the results do not depend on
-     * the thread count.
-     */
-    private <T> T withOwnThreads(java.util.function.Supplier<T> pass) {
-        threads = FusedKernels.threads();
-        org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
-        int before = blas.getMaxThreads();
-        if (before != 1) {
-            blas.setMaxThreads(1);
+        if (x != lastX || sigmaFeatures != lastFeatures || theta != lastTheta) {
+            forward(x, sigmaFeatures);
         }
-        try {
-            return pass.get();
-        } finally {
-            if (before != 1) {
-                blas.setMaxThreads(before);
-            }
-        }
+        INDArray gradient = Nd4j.create(DataType.FLOAT, parameters.size());
+        backward(g, new Gradient(NativeArrays.bytes(gradient).asFloatBuffer()));
+        return gradient;
     }
 
     // ---------------------------------------------------------------------------------------------- forward
@@ -253,7 +194,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes h = planes("in.y", in.out(), 0);
-        convolve(in, input, h, finishing(h, null, null, bias(in), null, 0));
+        convolve(in, input, h, finishing(h, null, null, bias(in), null));
         int levels = architecture.levels();
         skips = new Planes[levels];
         upsampled = new Planes[levels];
@@ -265,7 +206,7 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv d = downsample.get(level);
                 Planes y = planes("downsample" + level + ".y", d.out(), level + 1);
-                convolve(d, h, y, finishing(y, null, null, bias(d), null, level + 1));
+                convolve(d, h, y, finishing(y, null, null, bias(d), null));
                 h = y;
             }
         }
@@ -281,15 +222,15 @@ final class DirectUnet implements UnetNetwork {
                 upsampled[level] = u;
                 Conv c = upsample[level];
                 Planes y = planes("upsample" + level + ".y", c.out(), level - 1);
-                convolve(c, u, y, finishing(y, null, null, bias(c), null, level - 1));
+                convolve(c, u, y, finishing(y, null, null, bias(c), null));
                 h = y;
             }
         }
         Planes a = planes("out.a", out.in(), 0);
         Planes s = planes("out.s", out.in(), 0);
-        finish(h, a, null, s, null, null, 0);
+        finish(h, a, null, s, null, null);
         Planes y = planes("out.y", out.out(), 0);
-        convolve(out, a, y, finishing(y, null, null, bias(out), null, 0));
+        convolve(out, a, y, finishing(y, null, null, bias(out), null));
         return y;
     }
 
@@ -298,11 +239,11 @@ final class DirectUnet implements UnetNetwork {
         int level = b.level();
         Planes a0 = planes(b.name() + ".a0", b.conv1().in(), level);
         Planes s0 = planes(b.name() + ".s0", b.conv1().in(), level);
-        finish(h, a0, null, s0, null, null, level);
+        finish(h, a0, null, s0, null, null);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes s1 = planes(b.name() + ".s1", b.conv1().out(), level);
         float[] e = b.sigma() == null ? null : denseForward(b.sigma(), embedding, batch);
-        convolve(b.conv1(), a0, a1, finishing(a1, null, s1, bias(b.conv1()), e, level));
+        convolve(b.conv1(), a0, a1, finishing(a1, null, s1, bias(b.conv1()), e));
         float[] bias = bias(b.conv2());
         Planes add = h;
         if (b.skip() != null) {
@@ -314,7 +255,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes y = planes(b.name() + ".y", b.conv2().out(), level);
-        convolve(b.conv2(), a1, y, finishing(y, add, null, bias, null, level));
+        convolve(b.conv2(), a1, y, finishing(y, add, null, bias, null));
         return y;
     }
 
@@ -326,16 +267,14 @@ final class DirectUnet implements UnetNetwork {
         Planes dy = planes("out.dy", out.out(), 0);
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
-        da.zero();
-        convBackward(out, planes("out.a", out.in(), 0), dy, da, planes("out.s", out.in(), 0), 0, gradient);
+        convBackward(out, planes("out.a", out.in(), 0), dy, da, planes("out.s", out.in(), 0), gradient);
         Planes d = da;
         Planes[] skipGradients = new Planes[levels];
         for (int level = 0; level < levels; level++) {
             int w = architecture.width(level);
             if (level > 0) {
                 Planes du = planes("upsample" + level + ".du", w, level - 1);
-                du.zero();
-                convBackward(upsample[level], upsampled[level], d, du, null, level - 1, gradient);
+                convBackward(upsample[level], upsampled[level], d, du, null, gradient);
                 Planes dh = planes("upsample" + level + ".dh", w, level);
                 upsample(dh, du, false);
                 d = dh;
@@ -350,17 +289,16 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv c = downsample.get(level);
                 Planes dx = planes("downsample" + level + ".dx", c.in(), level);
-                dx.zero();
-                convBackward(c, skips[level], d, dx, null, level + 1, gradient);
+                convBackward(c, skips[level], d, dx, null, gradient);
                 d = dx;
             }
-            finish(d, d, skipGradients[level], null, null, null, level);
+            finish(d, d, skipGradients[level], null, null, null);
             List<Block> blocks = down.get(level);
             for (int b = blocks.size() - 1; b >= 0; b--) {
                 d = blockBackward(blocks.get(b), d, gradient);
             }
         }
-        convBackward(in, input, d, null, null, 0, gradient);
+        convBackward(in, input, d, null, null, gradient);
         if (sigma != null) {
             float[] dpre = new float[embeddingPre.length];
             for (int i = 0; i < dpre.length; i++) {
@@ -378,9 +316,8 @@ final class DirectUnet implements UnetNetwork {
         Planes a0 = planes(b.name() + ".a0", b.conv1().in(), level);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes da1 = planes(b.name() + ".da1", b.conv1().out(), level);
-        da1.zero();
-        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".s1", b.conv1().out(), level), level, gradient);
-        double[] sums = convBackward(b.conv1(), a0, da1, null, null, level, gradient);
+        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".s1", b.conv1().out(), level), gradient);
+        double[] sums = convBackward(b.conv1(), a0, da1, null, null, gradient);
         if (b.sigma() != null) {
             int channels = b.conv1().out();
             float[] de = new float[batch * channels];
@@ -390,56 +327,36 @@ final class DirectUnet implements UnetNetwork {
             denseBackward(b.sigma(), embedding, de, embeddingGradient, gradient);
         }
         Planes da0 = planes(b.name() + ".da0", b.conv1().in(), level);
-        da0.zero();
-        inputGradient(b.conv1(), da1, da0, planes(b.name() + ".s0", b.conv1().in(), level), a0, level);
-        if (b.skip() == null) {
-            finish(da0, da0, dy, null, null, null, level);
-        } else {
-            convBackward(b.skip(), h, dy, da0, null, level, gradient);
+        inputGradient(b.conv1(), da1, da0, planes(b.name() + ".s0", b.conv1().in(), level), a0);
+        Planes residual = dy;
+        if (b.skip() != null) {
+            residual = planes(b.name() + ".skip.dx", b.skip().in(), level);
+            convBackward(b.skip(), h, dy, residual, null, gradient);
         }
+        finish(da0, da0, residual, null, null, null);
         return da0;
     }
 
     // ---------------------------------------------------------------------------------------------- convolutions
 
-    /**
-     * y ← conv(x) without bias, at every position of y (the padding holds garbage until a finish), then
-     * {@code after} on each block's positions, on the thread that computed the block while it is in cache (null:
-     * nothing).
-     */
+    /** y ← conv(x) without bias, then {@code after} over y's positions on score4j's threads (null: nothing). */
     private void convolve(Conv c, Planes x, Planes y, FusedKernels.RowRange after) {
-        List<int[]> blocks = blocks(c, y);
-        FusedKernels.inWorkers(blocks.size(), threads, (worker, first, last) -> {
-            for (int b = first; b < last; b++) {
-                int from = blocks.get(b)[0];
-                int length = blocks.get(b)[1];
-                if (gathered(c)) {
-                    GatheredRows.gather(x, GatheredRows.sources(c.stride(), x.geometry(), y.geometry(), from, length), length,
-                            columns[worker]);
-                    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.taps(), 1f,
-                            transposed(c, 0), c.taps(), columns[worker], c.taps(), 0f, y.pointer(from), c.out());
-                } else {
-                    for (int tap = 0; tap < c.k() * c.k(); tap++) {
-                        cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.out(), length, c.in(), 1f,
-                                transposed(c, tap), c.taps(), x.pointer(from + offset(c, x.geometry(), tap)), c.in(),
-                                tap == 0 ? 0f : 1f, y.pointer(from), c.out());
-                    }
-                }
-                if (after != null) {
-                    after.run(from, from + length);
-                }
-            }
-        });
+        primitives.get(c).forward(x, y);
+        if (after != null) {
+            FusedKernels.inParts(y.positions(), y.channels(), after);
+        }
     }
 
     /**
-     * The weight and bias gradients of a convolution given the gradient dz of its output (zero on the padding), and
-     * the input gradient added into {@code dx} unless null, through a swish with sigmoid {@code sig} and output x
-     * unless {@code sig} is null; {@code level} is the output's. Returns the sums of dz per image and channel,
-     * [N, out].
+     * Adds the weight and bias gradients of a convolution given the gradient dz of its output, and writes the input
+     * gradient into {@code dx} unless null, through a swish with sigmoid {@code sig} and output x unless {@code sig}
+     * is null. Returns the sums of dz per image and channel, [N, out].
      */
-    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes sig, int level, Gradient gradient) {
-        double[] sums = weightGradient(c, x, dz, gradient);
+    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes sig, Gradient gradient) {
+        double[] sums = new double[batch * c.out()];
+        int plane = dz.geometry().plane();
+        FusedKernels.inParts(batch, plane * c.out(),
+                (from, to) -> PlanarKernels.imageSums(dz, sums, from * plane, to * plane));
         for (int ch = 0; ch < c.out(); ch++) {
             double total = 0;
             for (int n = 0; n < batch; n++) {
@@ -447,164 +364,22 @@ final class DirectUnet implements UnetNetwork {
             }
             gradient.add(c.bias() + ch, total);
         }
+        gradient.addAll(c.weights(), primitives.get(c).weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
         if (dx != null) {
-            inputGradient(c, dz, dx, sig, sig == null ? null : x, level);
+            inputGradient(c, dz, dx, sig, sig == null ? null : x);
         }
         return sums;
     }
 
     /**
-     * Adds the products of the shifted inputs with dz into the weight gradient, and returns the sums of dz per image
-     * and channel, [N, out], taken on the way while each block is in cache: the blocks are summed in
-     * {@link #GROUPS} fixed groups, each on one thread, and the groups in order, so the result does not depend on
-     * the thread count.
+     * dx ← the input gradient of a convolution for output gradient dz, then, unless {@code sig} is null, back through
+     * the swish whose sigmoid is {@code sig} and output {@code a}.
      */
-    private double[] weightGradient(Conv c, Planes x, Planes dz, Gradient gradient) {
-        List<int[]> blocks = blocks(c, dz);
-        int groups = Math.min(GROUPS, blocks.size());
-        double[][] groupSums = new double[groups][batch * c.out()];
-        int size = c.taps() * c.out();
-        if (size > partialCapacity) {
-            for (int g = 0; g < GROUPS; g++) {
-                partials[g] = new FloatPointer(size);
-            }
-            partialCapacity = size;
+    private void inputGradient(Conv c, Planes dz, Planes dx, Planes sig, Planes a) {
+        primitives.get(c).inputGradient(dz, dx);
+        if (sig != null) {
+            FusedKernels.inParts(dx.positions(), dx.channels(), (from, to) -> swishBackward(dx, sig, a, from, to));
         }
-        FusedKernels.inWorkers(groups, threads, (worker, firstGroup, lastGroup) -> {
-            for (int g = firstGroup; g < lastGroup; g++) {
-                int first = blocks.size() * g / groups;
-                int last = blocks.size() * (g + 1) / groups;
-                for (int b = first; b < last; b++) {
-                    int from = blocks.get(b)[0];
-                    int length = blocks.get(b)[1];
-                    float beta = b == first ? 0f : 1f;
-                    PlanarKernels.imageSums(dz, groupSums[g], from, from + length);
-                    if (gathered(c)) {
-                        GatheredRows.gather(x, GatheredRows.sources(c.stride(), x.geometry(), dz.geometry(), from, length),
-                                length, columns[worker]);
-                        cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, c.out(), c.taps(), length, 1f,
-                                dz.pointer(from), c.out(), columns[worker], c.taps(), beta, partials[g], c.out());
-                        continue;
-                    }
-                    for (int tap = 0; tap < c.k() * c.k(); tap++) {
-                        cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, c.out(), c.in(), length, 1f,
-                                dz.pointer(from), c.out(), x.pointer(from + offset(c, x.geometry(), tap)), c.in(), beta,
-                                new FloatPointer(partials[g]).position((long) tap * c.in() * c.out()), c.out());
-                    }
-                }
-            }
-        });
-        gradient.addAll(c.weights(), partials, groups, size);
-        double[] sums = groupSums[0];
-        for (int g = 1; g < groups; g++) {
-            for (int i = 0; i < sums.length; i++) {
-                sums[i] += groupSums[g][i];
-            }
-        }
-        return sums;
-    }
-
-    /**
-     * dx += the input gradient of a convolution for output gradient dz; dx's padding is zero after. Then, unless
-     * {@code sig} is null, dx goes back through the swish whose sigmoid is {@code sig} and output {@code a}. For stride
-     * 1 it is nine products of dz shifted the other way with the transposed tap weights, so threads write disjoint
-     * positions and finish their own blocks; for stride 2 the columns' gradients are scattered back, whole images per
-     * block.
-     */
-    private void inputGradient(Conv c, Planes dz, Planes dx, Planes sig, Planes a, int level) {
-        List<int[]> blocks = c.stride() == 2 ? blocks(c, dz) : blocks(c, dx);
-        int end = dx.index(0) + dx.length();
-        FusedKernels.inWorkers(blocks.size(), threads, (worker, first, last) -> {
-            for (int b = first; b < last; b++) {
-                int from = blocks.get(b)[0];
-                int length = blocks.get(b)[1];
-                if (c.stride() == 2) {
-                    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.taps(), length, c.out(), 1f,
-                            parameter(c.weights()), c.out(), dz.pointer(from), c.out(), 0f, columns[worker], c.taps());
-                    GatheredRows.scatter(dx, dz.geometry(), from, length, columns[worker], end);
-                    continue;
-                }
-                for (int tap = 0; tap < c.k() * c.k(); tap++) {
-                    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, c.in(), length, c.out(), 1f,
-                            tapWeights(c, tap), c.out(), dz.pointer(from - offset(c, dx.geometry(), tap)), c.out(), 1f,
-                            dx.pointer(from), c.in());
-                }
-                if (c.k() > 1) {
-                    PlanarKernels.finish(dx, dx, null, null, null, null, masks[level], from, from + length);
-                }
-                if (sig != null) {
-                    swishBackward(dx, sig, a, from, from + length);
-                }
-            }
-        });
-        if (c.stride() == 2) {
-            finish(dx, dx, null, null, null, null, level - 1);
-            if (sig != null) {
-                FusedKernels.inParts(dx.positions(), dx.channels(), (from, to) -> swishBackward(dx, sig, a, from, to));
-            }
-        }
-    }
-
-    /** The position offset of a tap of a stride-1 kernel: taps in row order, the centre at 0. */
-    private static int offset(Conv c, Planes.Geometry g, int tap) {
-        return c.k() == 1 ? 0 : (tap / 3 - 1) * g.rowLength() + tap % 3 - 1;
-    }
-
-    /**
-     * The kernel [k, k, in, out] as [out, k·k·in], from tap {@code tap} on: the form OpenBLAS multiplies fastest with
-     * channels-last inputs (up to 1.6× the speed of the same product on the kernel as stored, for 32 channels).
-     */
-    private FloatPointer transposed(Conv c, int tap) {
-        return new FloatPointer(transposedWeights).position(c.weights() + (long) tap * c.in());
-    }
-
-    /** The [in, out] weights of one tap of a kernel [k, k, in, out]. */
-    private FloatPointer tapWeights(Conv c, int tap) {
-        return parameter(c.weights() + (long) tap * c.in() * c.out());
-    }
-
-    /**
-     * The blocks {from, length} of positions of the output maps {@code y} a convolution is computed in: for stride 1
-     * at most {@link #BLOCK_FLOATS} of input and output per block, in a multiple of {@link #GROUPS} blocks (so that
-     * 1, 2 or 4 threads get equal shares, and the blocks do not depend on the thread count); whole images for
-     * stride 2. Makes sure every worker has room for a block's im2col rows where they are gathered.
-     */
-    private List<int[]> blocks(Conv c, Planes y) {
-        int total = y.positions();
-        int length;
-        if (c.stride() == 1) {
-            int count = (total + BLOCK_FLOATS / (c.in() + c.out()) - 1) / (BLOCK_FLOATS / (c.in() + c.out()));
-            count = (count + GROUPS - 1) / GROUPS * GROUPS;
-            length = (total + count - 1) / count;
-        } else {
-            int plane = y.geometry().plane();
-            length = plane * Math.max(1, Math.min(batch, BLOCK_FLOATS / (c.taps() * plane)));
-        }
-        if (gathered(c)) {
-            long needed = (long) c.taps() * length;
-            if (needed > columnCapacity || columns[threads - 1] == null) {
-                for (int k = 0; k < threads; k++) {
-                    columns[k] = new FloatPointer(Math.max(needed, columnCapacity));
-                }
-                columnCapacity = Math.max(needed, columnCapacity);
-            }
-        }
-        List<int[]> blocks = new ArrayList<>();
-        for (int from = 0; from < total; from += length) {
-            blocks.add(new int[] {from, Math.min(length, total - from)});
-        }
-        return blocks;
-    }
-
-    /** Inputs with fewer channels than this go through gathered im2col rows, one product with K = 9·in. */
-    private static final int GATHER_BELOW = 8;
-    /**
-     * Whether a convolution runs on gathered im2col rows rather than nine shifted products: stride 2, whose taps are
-     * not a shift of the output, and 3×3 kernels on so few channels that nine products with K = in would be mostly
-     * call overhead (the input convolution of 1-channel images).
-     */
-    private static boolean gathered(Conv c) {
-        return c.stride() == 2 || (c.k() == 3 && c.in() < GATHER_BELOW);
     }
 
     // ---------------------------------------------------------------------------------------------- other layers
@@ -683,33 +458,23 @@ final class DirectUnet implements UnetNetwork {
 
     // ---------------------------------------------------------------------------------------------- plumbing
 
-    /** The flat parameter gradient being filled, with weights updated by BLAS and the rest by the JVM. */
-    private record Gradient(FloatPointer pointer, FloatBuffer values) {
-        FloatPointer at(long offset) {
-            return new FloatPointer(pointer).position(offset);
-        }
-
+    /** The flat parameter gradient being filled. */
+    private record Gradient(FloatBuffer values) {
         void add(long index, double value) {
             values.put((int) index, values.get((int) index) + (float) value);
         }
 
-        /** Adds the first {@code size} values of parts [0, count), in order, at {@code offset}. */
-        void addAll(long offset, FloatPointer[] parts, int count, int size) {
+        /** Adds the first {@code size} values of {@code part} at {@code offset}. */
+        void addAll(long offset, FloatPointer part, int size) {
             float[] sum = new float[size];
             values.get((int) offset, sum);
-            float[] part = new float[size];
-            for (int g = 0; g < count; g++) {
-                parts[g].get(part, 0, size);
-                for (int i = 0; i < size; i++) {
-                    sum[i] += part[i];
-                }
+            float[] add = new float[size];
+            part.get(add, 0, size);
+            for (int i = 0; i < size; i++) {
+                sum[i] += add[i];
             }
             values.put((int) offset, sum);
         }
-    }
-
-    private FloatPointer parameter(long offset) {
-        return new FloatPointer(thetaPointer).position(offset);
     }
 
     private float[] bias(Conv c) {
@@ -723,20 +488,33 @@ final class DirectUnet implements UnetNetwork {
         return work.computeIfAbsent(name, k -> Planes.allocate(channels, batch, geometries[level]));
     }
 
+    /** Work maps and primitives for batches of n, and the loaded kernels in the primitives. */
     private void prepare(int n) {
         if (n != batch) {
             work.values().forEach(Planes::release);
             work.clear();
+            primitives.clear();
             batch = n;
+            for (Conv c : convolutions) {
+                Planes.Geometry input = geometries[c.stride() == 2 ? c.level() - 1 : c.level()];
+                primitives.put(c, new OneDnnConvolution(stream, n, c.in(), c.out(), c.k(), c.stride(), input,
+                        geometries[c.level()]));
+            }
+            kernelsLoaded = false;
+        }
+        if (!kernelsLoaded) {
+            for (Conv c : convolutions) {
+                primitives.get(c).load(thetaPointer.getPointer(c.weights()));
+            }
+            kernelsLoaded = true;
         }
         blockInputs.clear();
     }
 
-    /** See {@link PlanarKernels#finish}, over all positions of {@code src} on the native threads. */
-    private void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e, int level) {
-        float[] mask = masks[level];
+    /** See {@link PlanarKernels#finish}, over all positions of {@code src} on score4j's threads. */
+    private void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e) {
         FusedKernels.inParts(src.positions(), src.channels(),
-                (from, to) -> PlanarKernels.finish(src, dst, add, sig, bias, e, mask, from, to));
+                (from, to) -> PlanarKernels.finish(src, dst, add, sig, bias, e, from, to));
     }
 
     /** g ← g·swish′ for positions [from, to), from the sigmoid s and output a (see {@link VectorKernels#swishBackward}). */
@@ -745,13 +523,12 @@ final class DirectUnet implements UnetNetwork {
                 (to - from) * g.channels());
     }
 
-    /** A finish of y (see {@link PlanarKernels#finish}) as a block epilogue for {@link #convolve}. */
-    private FusedKernels.RowRange finishing(Planes y, Planes add, Planes sig, float[] bias, float[] e, int level) {
-        float[] mask = masks[level];
-        return (from, to) -> PlanarKernels.finish(y, y, add, sig, bias, e, mask, from, to);
+    /** A finish of y (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
+    private FusedKernels.RowRange finishing(Planes y, Planes add, Planes sig, float[] bias, float[] e) {
+        return (from, to) -> PlanarKernels.finish(y, y, add, sig, bias, e, from, to);
     }
 
-    /** x [N, C, H, W] into the maps' image pixels; the padding is written as zeros. */
+    /** x [N, C, H, W] into the maps. */
     private static void write(INDArray x, Planes planes) {
         float[] values = Tensors.floats(x);
         Planes.Geometry g = planes.geometry();
@@ -770,7 +547,7 @@ final class DirectUnet implements UnetNetwork {
         planes.floats().put(planes.index(0), data);
     }
 
-    /** The maps' image pixels as [N, C, H, W]. */
+    /** The maps as [N, C, H, W]. */
     private static INDArray read(Planes planes, int n) {
         Planes.Geometry g = planes.geometry();
         int channels = planes.channels();

@@ -20,14 +20,11 @@ final class PlanarKernels {
 
     /**
      * For positions [from, to): v ← src + add + bias + e[image] per channel, then either dst ← v, or s ← sigmoid(v)
-     * into {@code sig} and dst ← v·s (swish); dst is then zeroed where the mask is 0 (the sigmoid there is whatever
-     * it is: the gradients it multiplies are zero on the padding). {@code add}, {@code bias}, {@code e}
-     * ([N, channels]) and {@code sig} may be null; {@code mask} has one value per position of a plane. {@code src}
-     * and {@code dst} may be the same maps. Runs stay within one image and are computed in whole vectors (past the
+     * into {@code sig} and dst ← v·s (swish). {@code add}, {@code bias}, {@code e} ([N, channels]) and {@code sig}
+     * may be null. {@code src}, {@code dst} and {@code add} may be the same maps. Runs stay within one image and are computed in whole vectors (past the
      * run's end on leftovers that are not stored), so every element sees the same arithmetic whatever the range.
      */
-    static void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e, float[] mask, int from,
-                       int to) {
+    static void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e, int from, int to) {
         int channels = src.channels();
         int plane = src.geometry().plane();
         int run = Math.max(1, RUN / channels);
@@ -62,11 +59,6 @@ final class PlanarKernels {
                 linear(t, a, pattern, length);
             } else {
                 swish(t, a, pattern, s, length);
-            }
-            for (int q = 0; q < positions; q++) {
-                if (mask[(p0 + q) % plane] == 0f) {
-                    java.util.Arrays.fill(t, q * channels, (q + 1) * channels, 0f);
-                }
             }
             target.put(dst.index(p0), t, 0, length);
             if (s != null) {

@@ -7,41 +7,21 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Feature maps of a batch in {@link DirectUnet}'s layout, in native memory: channels last (a position's channels are
- * adjacent), positions image after image, each image a zero row followed by its rows, each row followed by a zero.
- * Every pixel's eight neighbours are then at fixed position offsets, zero outside its image (the zero after a row
- * is also the one before the next, the zero row of the next image the one below this), so a 3×3 convolution of a
- * block of positions is nine matrix products [positions, in] × [in, out] on shifted views of the input, with no
- * im2col copy, at the cost of (H + 1)(W + 1) rather than H·W positions per image.
- *
- * <p>The padding stays zero: every pass that may write there multiplies by {@link Geometry#mask}. An allocation has
- * a zeroed guard before and after its data so that the shifted views of the first and last positions stay inside it.
+ * Feature maps of a batch in {@link DirectUnet}'s layout, in native memory: dense channels last (NHWC: a position's
+ * channels are adjacent, positions row after row, image after image), the layout oneDNN's convolutions read and write
+ * at full speed (see {@link OneDnnConvolution}).
  */
 final class Planes {
-    /** The padded size of images of height × width, and which of the padded positions are inside. */
+    /** Images of height × width. */
     record Geometry(int height, int width) {
-        int rowLength() {
-            return width + 1;
-        }
-
+        /** Positions per image. */
         int plane() {
-            return (height + 1) * (width + 1);
+            return height * width;
         }
 
-        /** 1 inside the image, 0 on the padding, one value per position of a plane. */
-        float[] mask() {
-            float[] mask = new float[plane()];
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    mask[at(y, x)] = 1f;
-                }
-            }
-            return mask;
-        }
-
-        /** Position within the plane of image pixel (y, x); x = −1 and y = −1 or height are zeros. */
+        /** Position within the plane of image pixel (y, x). */
         int at(int y, int x) {
-            return (y + 1) * rowLength() + x;
+            return y * width + x;
         }
     }
 
@@ -50,16 +30,14 @@ final class Planes {
     private final FloatPointer memory;
     private final ByteBuffer bytes;
     private final FloatBuffer floats;
-    private final int base;
     private final int channels;
     private final int batch;
     private final Geometry geometry;
 
-    private Planes(FloatPointer memory, int base, int channels, int batch, Geometry geometry) {
+    private Planes(FloatPointer memory, int channels, int batch, Geometry geometry) {
         this.memory = memory;
         this.bytes = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         this.floats = bytes.asFloatBuffer();
-        this.base = base;
         this.channels = channels;
         this.batch = batch;
         this.geometry = geometry;
@@ -67,11 +45,10 @@ final class Planes {
 
     /** Zeroed maps of {@code channels} × {@code batch} images. */
     static Planes allocate(int channels, int batch, Geometry geometry) {
-        int guard = ((geometry.rowLength() + 2) * channels + 15) / 16 * 16;
-        long length = 2L * guard + (long) channels * batch * geometry.plane();
+        long length = (long) channels * batch * geometry.plane();
         FloatPointer memory = new FloatPointer(length);
         Pointer.memset(memory, 0, 4 * length);
-        return new Planes(memory, guard, channels, batch, geometry);
+        return new Planes(memory, channels, batch, geometry);
     }
 
     int channels() {
@@ -91,36 +68,36 @@ final class Planes {
         return batch * geometry.plane();
     }
 
-    /** Floats in the maps (the data, without the guards). */
+    /** Floats in the maps. */
     int length() {
         return positions() * channels;
     }
 
-    /** Float index in {@link #bytes()} of position p's first channel; p may reach a row and a pixel into the guards. */
+    /** Float index in {@link #bytes()} of position p's first channel. */
     int index(int p) {
-        return base + p * channels;
+        return p * channels;
     }
 
-    /** The whole allocation, native byte order; indexes from {@link #index}. */
+    /** The maps' memory, native byte order; indexes from {@link #index}. */
     ByteBuffer bytes() {
         return bytes;
     }
 
-    /** The whole allocation as floats, for absolute gets and puts (which any thread may make); indexes from {@link #index}. */
+    /** The maps' memory as floats, for absolute gets and puts (which any thread may make); indexes from {@link #index}. */
     FloatBuffer floats() {
         return floats;
     }
 
-    /** A pointer to position p's first channel, for BLAS. */
-    FloatPointer pointer(int p) {
-        return new FloatPointer(memory).position(index(p));
+    /** The maps' memory, for oneDNN. */
+    FloatPointer pointer() {
+        return memory;
     }
 
     /** Zeroes the data. */
     void zero() {
         FloatBuffer f = floats;
-        int from = base;
-        int end = base + length();
+        int from = 0;
+        int end = length();
         while (from < end) {
             int n = Math.min(ZEROS.length, end - from);
             f.put(from, ZEROS, 0, n);

@@ -72,8 +72,12 @@ class DirectUnetTest {
         assertThat(direct.gradient(x, features, g)).isEqualTo(gradient);
     }
 
+    /**
+     * score4j's own passes split over its threads give the same results on one thread as on two. (oneDNN's threads
+     * are OMP_NUM_THREADS, fixed for the JVM; see {@link OneDnnConvolution} for what does not depend on them.)
+     */
     @Test
-    void givesTheSameResultsOnOneThreadAsOnTwo() {
+    void givesTheSameResultsOnOneOfItsThreadsAsOnTwo() {
         UnetArchitecture arch = new UnetArchitecture(8, java.util.List.of(1, 2), 1, "bias", 4, true, true);
         long[] shape = {1, 28, 28};
         INDArray x = new SeededRandom(1).normal(16, 1, 28, 28);
@@ -94,6 +98,18 @@ class DirectUnetTest {
         }
         assertThat(outputs[1]).isEqualTo(outputs[0]);
         assertThat(gradients[1]).isEqualTo(gradients[0]);
+    }
+
+    /** The U-Net's convolution shapes run on oneDNN's JIT kernels, not its slow reference code. */
+    @ParameterizedTest(name = "{0} → {1} channels, {2}×{2}, {3}×{3} kernel, stride {4}")
+    @CsvSource({"1, 32, 28, 3, 1", "32, 32, 28, 3, 1", "32, 64, 14, 3, 2", "64, 64, 7, 3, 1", "128, 64, 14, 1, 1",
+            "64, 32, 28, 3, 1", "32, 1, 28, 3, 1", "3, 8, 5, 3, 1"})
+    void runsOnJitKernels(int in, int out, int size, int k, int stride) {
+        Planes.Geometry input = new Planes.Geometry(size, size);
+        Planes.Geometry output = new Planes.Geometry(size / stride, size / stride);
+        String implementation = new OneDnnConvolution(new org.bytedeco.dnnl.stream(OneDnn.engine()), 64, in, out, k,
+                stride, input, output).implementation();
+        assertThat(implementation.split(" / ")).hasSize(3).noneMatch(i -> i.startsWith("ref"));
     }
 
     /** max |actual − expected| within {@code tolerance} of max |expected|. */
