@@ -20,7 +20,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Swish is built from its parts, z·sigmoid(z), and its derivative as s + a·(1 − s) with s = sigmoid(z) and
  * a = z·s: the fused derivative op overflows to NaN for inputs above ~44. Other activations use ND4J's own. With
- * {@link FusedKernels} the bias, the swish and its derivative are one pass each on the JVM instead.
+ * {@link FusedKernels} the bias, the swish and its derivative are one pass each on the JVM instead; and where the
+ * products run on oneDNN, inference adds the bias and the swish inside each product.
  */
 final class DenseStack {
     private final int[] widths;
@@ -29,6 +30,8 @@ final class DenseStack {
     private final Scratch inference = new Scratch();
     private final Scratch training = new Scratch();
     private final Scratch backward = new Scratch();
+    private final java.util.Map<String, OneDnnSwish> swishes = new java.util.HashMap<>();
+    private org.bytedeco.dnnl.stream stream;
     /** The hidden activation, or null for swish. */
     private final IActivation activation;
 
@@ -56,6 +59,17 @@ final class DenseStack {
             case "elu" -> Activation.ELU.getActivationFunction();
             default -> throw new IllegalArgumentException("unknown activation " + activation);
         };
+    }
+
+    /** oneDNN's swish for [rows, columns], kept per shape. */
+    private OneDnnSwish swish(int rows, int columns) {
+        if (stream == null) {
+            stream = new org.bytedeco.dnnl.stream(OneDnn.engine());
+        }
+        if (swishes.size() > 16) {
+            swishes.clear();
+        }
+        return swishes.computeIfAbsent(rows + "x" + columns, k -> new OneDnnSwish(stream, rows, columns));
     }
 
     /** Number of parameters. */
@@ -89,7 +103,7 @@ final class DenseStack {
 
     /**
      * What the backward pass needs from a forward pass: each layer's input, and for each hidden layer its sigmoid
-     * (swish) or its pre-activation (other activations).
+     * (swish without oneDNN) or its pre-activation (swish with oneDNN, other activations).
      */
     static final class Trace {
         private final List<INDArray> inputs = new ArrayList<>();
@@ -108,6 +122,22 @@ final class DenseStack {
         INDArray h = input;
         int last = widths.length - 2;
         for (int l = 0; l <= last; l++) {
+            if (products.fusesActivation() && (activation == null || l == last)) {
+                INDArray z = products.forward(h, p.weights().get(l), p.biases().get(l),
+                        scratch.get("z" + l, n, widths[l + 1]), trace == null && l < last);
+                if (trace != null) {
+                    trace.inputs.add(h);
+                }
+                if (trace == null || l == last) {
+                    h = z;
+                    continue;
+                }
+                INDArray a = scratch.get("a" + l, n, widths[l + 1]);
+                swish(n, widths[l + 1]).forward(NativeArrays.pointer(z), NativeArrays.pointer(a));
+                trace.hidden.add(z);
+                h = a;
+                continue;
+            }
             INDArray z = products.forward(h, p.weights().get(l), scratch.get("z" + l, n, widths[l + 1]));
             if (trace != null) {
                 trace.inputs.add(h);
@@ -162,7 +192,12 @@ final class DenseStack {
                 break;
             }
             INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
-            if (activation == null && fused) {
+            if (activation == null && products.fusesActivation()) {
+                INDArray d = backward.get("delta" + l, n, widths[l]);
+                swish(n, widths[l]).backward(NativeArrays.pointer(trace.hidden.get(l - 1)), NativeArrays.pointer(back),
+                        NativeArrays.pointer(d));
+                delta = d;
+            } else if (activation == null && fused) {
                 FusedKernels.swishBackward(back, trace.hidden.get(l - 1), in);
                 delta = back;
             } else if (activation == null) {

@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The three matrix products of a dense layer, on float arrays: activations are [N, width] in C order, weights are
- * DL4J's [in, out] in Fortran order. On the CPU backend they call OpenBLAS's sgemm on the arrays' memory:
- * DL4J 1.0.0-M2.1's {@code INDArray.mmul} goes through a libnd4j op that was 20–40× slower than sgemm itself for a
+ * DL4J's [in, out] in Fortran order. On the CPU backend they run on the arrays' memory as oneDNN matmul primitives
+ * ({@link OneDnnMatmul}, one per shape, kept), or OpenBLAS's sgemm where oneDNN's natives do not load: DL4J
+ * 1.0.0-M2.1's {@code INDArray.mmul} goes through a libnd4j op that was 20–40× slower than sgemm itself for a
  * 256×128×128 product on the oneDNN build, and {@code Nd4j.gemm} adds 50–300 µs a call. Any other backend uses
  * {@code Nd4j.gemm}.
  */
@@ -18,10 +19,14 @@ final class MatrixProducts {
     private static final boolean DIRECT = openBlasUsable();
 
     private final boolean direct;
+    /** oneDNN's primitives by shape and form, or null for sgemm. */
+    private final java.util.Map<String, OneDnnMatmul> primitives;
+    private org.bytedeco.dnnl.stream stream;
     private INDArray ones;
 
-    private MatrixProducts(boolean direct) {
+    private MatrixProducts(boolean direct, boolean oneDnn) {
         this.direct = direct;
+        this.primitives = direct && oneDnn ? new java.util.HashMap<>() : null;
     }
 
     /** Whether sgemm can be called directly: the CPU backend with its OpenBLAS. */
@@ -29,14 +34,44 @@ final class MatrixProducts {
         return DIRECT;
     }
 
-    /** Direct sgemm where the backend allows it. */
+    /** oneDNN, else direct sgemm, where the backend allows it. */
     static MatrixProducts best() {
-        return new MatrixProducts(DIRECT);
+        return new MatrixProducts(DIRECT, OneDnn.available());
+    }
+
+    /** OpenBLAS's sgemm where the backend allows it, for tests of that path. */
+    static MatrixProducts viaOpenBlas() {
+        return new MatrixProducts(DIRECT, false);
     }
 
     /** Always through ND4J, for tests of the other path. */
     static MatrixProducts viaNd4j() {
-        return new MatrixProducts(false);
+        return new MatrixProducts(false, false);
+    }
+
+    /** Whether {@link #forward(INDArray, INDArray, INDArray, INDArray, boolean)} adds the bias and swish in the product. */
+    boolean fusesActivation() {
+        return primitives != null;
+    }
+
+    /**
+     * c ← h·W + b, then swish if {@code swish}: one oneDNN pass (see {@link #fusesActivation}); shapes as in
+     * {@link #forward(INDArray, INDArray, INDArray)}.
+     */
+    INDArray forward(INDArray h, INDArray w, INDArray b, INDArray c, boolean swish) {
+        int n = (int) h.size(0);
+        int in = (int) w.size(0);
+        int out = (int) w.size(1);
+        h = dense(h, 'c');
+        check(h, 'c', n, in);
+        check(w, 'f', in, out);
+        check(c, 'c', n, out);
+        if (b.dataType() != DataType.FLOAT || b.length() != out || (out > 1 && b.elementWiseStride() != 1)) {
+            throw new IllegalArgumentException("expected a dense float bias of " + out + ", got " + b.shapeInfoToString());
+        }
+        primitive("forward", n, in, out, false, true, swish ? OneDnnMatmul.Epilogue.BIAS_SWISH
+                : OneDnnMatmul.Epilogue.BIAS).run(pointer(h), pointer(w), pointer(b), pointer(c));
+        return c;
     }
 
     /** h·W: [N, in] times [in, out], written into c [N, out]; returns c. */
@@ -48,7 +83,10 @@ final class MatrixProducts {
         check(h, 'c', n, in);
         check(w, 'f', in, out);
         check(c, 'c', n, out);
-        if (direct) {
+        if (primitives != null) {
+            primitive("forward", n, in, out, false, true, OneDnnMatmul.Epilogue.NONE)
+                    .run(pointer(h), pointer(w), null, pointer(c));
+        } else if (direct) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
                     openblas_nolapack.CblasTrans, n, out, in, 1f, pointer(h), in, pointer(w), in, 0f, pointer(c), out);
         } else {
@@ -66,7 +104,11 @@ final class MatrixProducts {
         check(delta, 'c', n, out);
         check(w, 'f', in, out);
         check(c, 'c', n, in);
-        if (direct) {
+        if (primitives != null) {
+            // Wᵀ [out, in] row-major is W [in, out] in Fortran order.
+            primitive("backward", n, out, in, false, false, OneDnnMatmul.Epilogue.NONE)
+                    .run(pointer(delta), pointer(w), null, pointer(c));
+        } else if (direct) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
                     openblas_nolapack.CblasNoTrans, n, in, out, 1f, pointer(delta), out, pointer(w), in, 0f, pointer(c), in);
         } else {
@@ -83,7 +125,11 @@ final class MatrixProducts {
         h = dense(h, 'c');
         delta = dense(delta, 'c');
         check(gradient, 'f', in, out);
-        if (direct) {
+        if (primitives != null) {
+            // The Fortran-order [in, out] gradient is δᵀ·h [out, in] row-major; δᵀ is δ stored transposed.
+            primitive("weights", out, n, in, true, false, OneDnnMatmul.Epilogue.NONE)
+                    .run(pointer(delta), pointer(h), null, pointer(gradient));
+        } else if (direct) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
                     openblas_nolapack.CblasTrans, in, out, n, 1f, pointer(h), in, pointer(delta), out, 0f,
                     pointer(gradient), in);
@@ -105,11 +151,28 @@ final class MatrixProducts {
             gradient.assign(delta.sum(0));
             return;
         }
+        if (primitives != null && FusedKernels.available()) {
+            // Not sgemv: OpenBLAS's threads spin for a while after a call, and oneDNN's next products ran 2× slower.
+            FusedKernels.columnSums(delta, gradient);
+            return;
+        }
         if (ones == null || ones.length() < n) {
             ones = Nd4j.ones(DataType.FLOAT, n);
         }
         openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, n, out, 1f,
                 pointer(delta), out, pointer(ones), 1, 0f, pointer(gradient), 1);
+    }
+
+    private OneDnnMatmul primitive(String form, long m, long k, long n, boolean aTransposed, boolean bTransposed,
+                                   OneDnnMatmul.Epilogue epilogue) {
+        if (stream == null) {
+            stream = new org.bytedeco.dnnl.stream(OneDnn.engine());
+        }
+        if (primitives.size() > 64) {
+            primitives.clear(); // batch sizes that come and go (a last partial batch, evaluation) must not pile up
+        }
+        return primitives.computeIfAbsent(form + " " + m + " " + k + " " + n + " " + epilogue,
+                key -> new OneDnnMatmul(stream, m, k, n, aTransposed, bTransposed, epilogue));
     }
 
     /** {@code a}, or a copy of it in {@code order} if its memory is laid out otherwise. */

@@ -97,36 +97,18 @@ final class PlanarKernels {
     }
 
     /**
-     * Adds the sums of g over positions [from, to), per image and channel, into sums[image·channels + c]: each run of
-     * positions within one image summed in float, the runs added in double.
+     * Adds the sums of g over positions [from, to), per image and channel, into sums[image·channels + c] (see
+     * {@link VectorKernels#columnSums}).
      */
     static void imageSums(Planes g, double[] sums, int from, int to) {
         int channels = g.channels();
         int plane = g.geometry().plane();
-        int run = Math.max(1, RUN / channels);
-        float[] values = new float[run * channels];
-        float[] acc = new float[channels];
-        int full = F.loopBound(channels);
-        FloatBuffer source = g.floats();
         int p0 = from;
         while (p0 < to) {
             int image = p0 / plane;
-            int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
-            source.get(g.index(p0), values, 0, positions * channels);
-            java.util.Arrays.fill(acc, 0f);
-            for (int q = 0; q < positions; q++) {
-                int at = q * channels;
-                for (int c = 0; c < full; c += F.length()) {
-                    FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, values, at + c)).intoArray(acc, c);
-                }
-                for (int c = full; c < channels; c++) {
-                    acc[c] += values[at + c];
-                }
-            }
-            for (int c = 0; c < channels; c++) {
-                sums[image * channels + c] += acc[c];
-            }
-            p0 += positions;
+            int end = Math.min(to, (image + 1) * plane);
+            VectorKernels.columnSums(g.floats(), p0, end, channels, sums, image * channels);
+            p0 = end;
         }
     }
 

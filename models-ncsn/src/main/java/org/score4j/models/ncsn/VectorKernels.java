@@ -141,6 +141,38 @@ final class VectorKernels {
         }
     }
 
+    /** Rows summed in float before a run's sums go into the double totals. */
+    private static final int SUM_RUN = 1024;
+
+    /**
+     * Adds the column sums of rows [fromRow, toRow) of the matrix [rows, columns] (C order) in {@code values} into
+     * sums[at + c]: runs of rows copied to the heap and summed in float, in whole vectors and then single floats,
+     * the runs' sums added in double. The same rows give the same sums wherever the range starts in a run.
+     */
+    static void columnSums(FloatBuffer values, int fromRow, int toRow, int columns, double[] sums, int at) {
+        int run = Math.max(1, SUM_RUN * 16 / Math.max(16, columns));
+        float[] rows = new float[run * columns];
+        float[] acc = new float[columns];
+        int full = F.loopBound(columns);
+        for (int r0 = fromRow; r0 < toRow; r0 += run) {
+            int n = Math.min(run, toRow - r0);
+            values.get(r0 * columns, rows, 0, n * columns);
+            java.util.Arrays.fill(acc, 0f);
+            for (int q = 0; q < n; q++) {
+                int row = q * columns;
+                for (int c = 0; c < full; c += F.length()) {
+                    FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, rows, row + c)).intoArray(acc, c);
+                }
+                for (int c = full; c < columns; c++) {
+                    acc[c] += rows[row + c];
+                }
+            }
+            for (int c = 0; c < columns; c++) {
+                sums[at + c] += acc[c];
+            }
+        }
+    }
+
     /** Row by row of {@code z} [rows, columns] (C order): z ← z + b. */
     static void bias(ByteBuffer z, ByteBuffer bias, int rows, int columns) {
         if (columns < F.length()) {

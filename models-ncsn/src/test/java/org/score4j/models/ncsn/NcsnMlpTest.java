@@ -49,7 +49,7 @@ class NcsnMlpTest {
 
     @ParameterizedTest
     @ValueSource(ints = {3, 8, 21})
-    void directSgemmFusedKernelsAndNd4jGiveTheSameForwardAndBackwardPasses(int hidden) {
+    void oneDnnSgemmFusedKernelsAndNd4jGiveTheSameForwardAndBackwardPasses(int hidden) {
         // Widths that are not a multiple of the vector length exercise the masked ends of the fused passes.
         int[] widths = {5, hidden, hidden, 3};
         INDArray flat = new SeededRandom(7).normal(new DenseStack("swish", widths).size()).muli(2);
@@ -57,8 +57,11 @@ class NcsnMlpTest {
         INDArray g = new SeededRandom(9).normal(6, 3);
         java.util.List<DenseStack> stacks = new java.util.ArrayList<>(java.util.List.of(
                 new DenseStack(MatrixProducts.viaNd4j(), false, "swish", widths),
+                new DenseStack(MatrixProducts.viaOpenBlas(), false, "swish", widths),
                 new DenseStack(MatrixProducts.best(), false, "swish", widths)));
         assertThat(FusedKernels.available()).as("the tests run with the vector API, as the launcher does").isTrue();
+        assertThat(MatrixProducts.best().fusesActivation()).as("the tests run with oneDNN, as the launcher does").isTrue();
+        stacks.add(new DenseStack(MatrixProducts.viaOpenBlas(), true, "swish", widths));
         stacks.add(new DenseStack(MatrixProducts.best(), true, "swish", widths));
         INDArray expectedOut = null;
         INDArray expectedGradient = null;

@@ -1,0 +1,88 @@
+package org.score4j.models.ncsn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.matmul;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * One matrix product of fixed shapes as a oneDNN primitive: C [m, n] (row-major) ← A [m, k] · B [k, n], each of A and
+ * B stored row-major or transposed, optionally plus a bias [n] per row and then swish, all in one pass over C. The
+ * operands' memory is given per call.
+ *
+ * <p>oneDNN splits the work over its OpenMP threads (OMP_NUM_THREADS) by blocks of C, so each value is summed by one
+ * thread in an order fixed by the shapes; only a long k may be split too, which can change the last bits of a sum
+ * with the thread count.
+ */
+final class OneDnnMatmul {
+    /** What follows the product. */
+    enum Epilogue {
+        NONE, BIAS, BIAS_SWISH
+    }
+
+    private final stream stream;
+    private final matmul product;
+    private final memory a;
+    private final memory b;
+    private final memory bias;
+    private final memory c;
+    private final IntMemoryMap args = new IntMemoryMap();
+
+    /**
+     * @param aTransposed A is stored as its transpose [k, m] row-major
+     * @param bTransposed B is stored as its transpose [n, k] row-major
+     */
+    OneDnnMatmul(stream stream, long m, long k, long n, boolean aTransposed, boolean bTransposed, Epilogue epilogue) {
+        this.stream = stream;
+        var engine = OneDnn.engine();
+        memory.desc aDesc = new memory.desc(new long[] {m, k}, memory.data_type.f32,
+                aTransposed ? memory.format_tag.ba : memory.format_tag.ab);
+        memory.desc bDesc = new memory.desc(new long[] {k, n}, memory.data_type.f32,
+                bTransposed ? memory.format_tag.ba : memory.format_tag.ab);
+        memory.desc cDesc = new memory.desc(new long[] {m, n}, memory.data_type.f32, memory.format_tag.ab);
+        primitive_attr attributes = new primitive_attr();
+        if (epilogue == Epilogue.BIAS_SWISH) {
+            post_ops ops = new post_ops();
+            ops.append_eltwise(1f, algorithm.eltwise_swish, 1f, 0f);
+            attributes.set_post_ops(ops);
+        }
+        matmul.desc desc;
+        if (epilogue == Epilogue.NONE) {
+            desc = new matmul.desc(aDesc, bDesc, cDesc);
+            bias = null;
+        } else {
+            memory.desc biasDesc = new memory.desc(new long[] {1, n}, memory.data_type.f32, memory.format_tag.ab);
+            desc = new matmul.desc(aDesc, bDesc, biasDesc, cDesc);
+            bias = new memory(biasDesc, engine, (Pointer) null);
+            args.put(DNNL_ARG_BIAS, bias);
+        }
+        product = new matmul(new matmul.primitive_desc(desc, attributes, engine));
+        a = new memory(aDesc, engine, (Pointer) null);
+        b = new memory(bDesc, engine, (Pointer) null);
+        c = new memory(cDesc, engine, (Pointer) null);
+        args.put(DNNL_ARG_SRC, a);
+        args.put(DNNL_ARG_WEIGHTS, b);
+        args.put(DNNL_ARG_DST, c);
+    }
+
+    /** C ← A·B (then the epilogue; {@code biasValues} is ignored without one). */
+    void run(Pointer aValues, Pointer bValues, Pointer biasValues, Pointer cValues) {
+        a.set_data_handle(aValues);
+        b.set_data_handle(bValues);
+        if (bias != null) {
+            bias.set_data_handle(biasValues);
+        }
+        c.set_data_handle(cValues);
+        product.execute(stream, args);
+        stream._wait();
+    }
+}
