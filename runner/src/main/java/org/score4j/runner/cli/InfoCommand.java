@@ -41,8 +41,9 @@ public final class InfoCommand implements Callable<Integer> {
                 + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + ")");
         System.out.println("java           " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("vector API     " + (Provenance.vectorApi()
-                ? "on: on the CPU backend ncsn-mlp's elementwise work and ncsn-unet's convolutions run on the JVM and OpenBLAS"
-                : "off: ncsn-mlp uses ND4J operations and ncsn-unet its SameDiff graph (slower); the launcher adds"
+                ? "on: on the CPU backend ncsn-mlp and ncsn-unet run on oneDNN " + Provenance.oneDnn()
+                        + " (products, convolutions) and fused passes on the JVM"
+                : "off: ncsn-mlp's optimizer step uses ND4J operations and ncsn-unet its SameDiff graph (slower); the launcher adds"
                         + " --add-modules=jdk.incubator.vector"));
         System.out.println("memory         heap max " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, off-heap max "
                 + org.bytedeco.javacpp.Pointer.maxBytes() / (1 << 20) + " MiB");

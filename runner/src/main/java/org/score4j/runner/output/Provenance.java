@@ -21,8 +21,8 @@ public final class Provenance {
 
     /**
      * Whether this JVM has the JDK's vector API ({@code --add-modules jdk.incubator.vector}): on the CPU backend
-     * ncsn-mlp then runs its elementwise work as fused passes on the JVM and ncsn-unet its own convolutions, whose
-     * results differ from ND4J's operations and SameDiff's graph in the last bits.
+     * ncsn-mlp then runs its elementwise work as fused passes on the JVM and ncsn-unet runs on oneDNN and the JVM,
+     * whose results differ from ND4J's operations and SameDiff's graph in the last bits.
      */
     public static boolean vectorApi() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -38,6 +38,24 @@ public final class Provenance {
             }
         }
         return "unknown native build";
+    }
+
+    /**
+     * The version of the oneDNN Java presets on the class path (e.g. 2.5.2-1.5.7: oneDNN 2.5.2 for JavaCPP 1.5.7), from
+     * their Maven metadata, or "none".
+     */
+    public static String oneDnn() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getClassLoader()
+                .getResourceAsStream("META-INF/maven/org.bytedeco/dnnl/pom.properties")) {
+            if (in == null) {
+                return "none";
+            }
+            p.load(in);
+        } catch (IOException e) {
+            return "none";
+        }
+        return p.getProperty("version", "none");
     }
 
     /** Version facts from the build: score4j, DL4J, the ND4J backend artifact. */
@@ -74,8 +92,11 @@ public final class Provenance {
         versions.put("nd4j_native_build", nativeBuild());
         versions.put("java", System.getProperty("java.version"));
         versions.put("vector_api", vectorApi());
+        versions.put("onednn", oneDnn());
         versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("versions", versions);
+        // oneDNN's weight gradients sum over the batch in as many parts as it has threads.
+        m.put("native_threads", Nd4j.getEnvironment().maxThreads());
         m.put("git_commit", gitCommit());
         return m;
     }
