@@ -35,9 +35,9 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("backend        " + Nd4j.getBackend().getClass().getSimpleName() + " / "
                 + env.getProperty("backend", "?") + " (libnd4j build " + Provenance.nativeBuild() + ")");
         System.out.println("device         " + (env.containsKey("cuda.devicesInformation")
-                ? env.get("cuda.devicesInformation") : "CPU (" + env.getProperty("cores", "?") + " cores, BLAS "
+                ? env.get("cuda.devicesInformation") : "CPU (" + Runtime.getRuntime().availableProcessors() + " cores, BLAS "
                 + env.getProperty("blas.vendor", "?") + ")"));
-        System.out.println("threads        " + env.getProperty("omp.threads", "?") + " (OMP_NUM_THREADS "
+        System.out.println("threads        " + Nd4j.getEnvironment().maxThreads() + " (OMP_NUM_THREADS "
                 + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + ")");
         System.out.println("java           " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("vector API     " + (Provenance.vectorApi()
