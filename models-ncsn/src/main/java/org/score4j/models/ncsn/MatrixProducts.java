@@ -54,9 +54,14 @@ final class MatrixProducts {
         return primitives != null;
     }
 
+    /** h·W: [N, in] times [in, out], written into c [N, out]; returns c. */
+    INDArray forward(INDArray h, INDArray w, INDArray c) {
+        return forward(h, w, null, c, false);
+    }
+
     /**
-     * c ← h·W + b, then swish if {@code swish}: one oneDNN pass (see {@link #fusesActivation}); shapes as in
-     * {@link #forward(INDArray, INDArray, INDArray)}.
+     * c ← h·W, and where {@code b} [out] is given + b, then swish if {@code swish}, in the same pass (only where
+     * {@link #fusesActivation}); h [N, in] in C order, W [in, out] in Fortran order, c [N, out] in C order.
      */
     INDArray forward(INDArray h, INDArray w, INDArray b, INDArray c, boolean swish) {
         int n = (int) h.size(0);
@@ -66,24 +71,17 @@ final class MatrixProducts {
         check(h, 'c', n, in);
         check(w, 'f', in, out);
         check(c, 'c', n, out);
-        if (b.dataType() != DataType.FLOAT || b.length() != out || (out > 1 && b.elementWiseStride() != 1)) {
-            throw new IllegalArgumentException("expected a dense float bias of " + out + ", got " + b.shapeInfoToString());
-        }
-        primitive("forward", n, in, out, false, true, swish ? OneDnnMatmul.Epilogue.BIAS_SWISH
-                : OneDnnMatmul.Epilogue.BIAS).run(pointer(h), pointer(w), pointer(b), pointer(c));
-        return c;
-    }
-
-    /** h·W: [N, in] times [in, out], written into c [N, out]; returns c. */
-    INDArray forward(INDArray h, INDArray w, INDArray c) {
-        int n = (int) h.size(0);
-        int in = (int) w.size(0);
-        int out = (int) w.size(1);
-        h = dense(h, 'c');
-        check(h, 'c', n, in);
-        check(w, 'f', in, out);
-        check(c, 'c', n, out);
-        if (primitives != null) {
+        if (b != null) {
+            if (primitives == null) {
+                throw new IllegalStateException("the bias and activation are fused only into oneDNN's products");
+            }
+            if (b.dataType() != DataType.FLOAT || b.length() != out || (out > 1 && b.elementWiseStride() != 1)) {
+                throw new IllegalArgumentException("expected a dense float bias of " + out + ", got "
+                        + b.shapeInfoToString());
+            }
+            primitive("forward", n, in, out, false, true, swish ? OneDnnMatmul.Epilogue.BIAS_SWISH
+                    : OneDnnMatmul.Epilogue.BIAS).run(pointer(h), pointer(w), pointer(b), pointer(c));
+        } else if (primitives != null) {
             primitive("forward", n, in, out, false, true, OneDnnMatmul.Epilogue.NONE)
                     .run(pointer(h), pointer(w), null, pointer(c));
         } else if (direct) {
