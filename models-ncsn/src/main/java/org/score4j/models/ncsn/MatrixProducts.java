@@ -36,7 +36,7 @@ final class MatrixProducts {
 
     /** oneDNN, else direct sgemm, where the backend allows it. */
     static MatrixProducts best() {
-        return new MatrixProducts(DIRECT, OneDnn.available());
+        return new MatrixProducts(DIRECT, DIRECT && OneDnn.available());
     }
 
     /** OpenBLAS's sgemm where the backend allows it, for tests of that path. */
