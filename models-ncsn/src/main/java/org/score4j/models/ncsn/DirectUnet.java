@@ -54,6 +54,10 @@ final class DirectUnet implements UnetNetwork {
     private final stream stream = new stream(OneDnn.engine());
     /** Each convolution's primitives for the current batch size. */
     private final Map<Conv, OneDnnConvolution> primitives = new HashMap<>();
+    /** oneDNN's swish by map size, for the current batch size. */
+    private final Map<String, OneDnnSwish> swishes = new HashMap<>();
+    /** The pre-activation of the output convolution's swish in the last forward pass. */
+    private Planes outputPre;
     /** Whether the primitives have the kernels of the loaded parameters. */
     private boolean kernelsLoaded;
 
@@ -194,7 +198,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes h = planes("in.y", in.out(), 0);
-        convolve(in, input, h, finishing(h, null, null, bias(in), null));
+        convolve(in, input, h, finishing(h, null, bias(in)));
         int levels = architecture.levels();
         skips = new Planes[levels];
         upsampled = new Planes[levels];
@@ -206,7 +210,7 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv d = downsample.get(level);
                 Planes y = planes("downsample" + level + ".y", d.out(), level + 1);
-                convolve(d, h, y, finishing(y, null, null, bias(d), null));
+                convolve(d, h, y, finishing(y, null, bias(d)));
                 h = y;
             }
         }
@@ -222,15 +226,15 @@ final class DirectUnet implements UnetNetwork {
                 upsampled[level] = u;
                 Conv c = upsample[level];
                 Planes y = planes("upsample" + level + ".y", c.out(), level - 1);
-                convolve(c, u, y, finishing(y, null, null, bias(c), null));
+                convolve(c, u, y, finishing(y, null, bias(c)));
                 h = y;
             }
         }
         Planes a = planes("out.a", out.in(), 0);
-        Planes s = planes("out.s", out.in(), 0);
-        finish(h, a, null, s, null, null);
+        swish(h, a);
+        outputPre = h;
         Planes y = planes("out.y", out.out(), 0);
-        convolve(out, a, y, finishing(y, null, null, bias(out), null));
+        convolve(out, a, y, finishing(y, null, bias(out)));
         return y;
     }
 
@@ -238,12 +242,13 @@ final class DirectUnet implements UnetNetwork {
         blockInputs.put(b, h);
         int level = b.level();
         Planes a0 = planes(b.name() + ".a0", b.conv1().in(), level);
-        Planes s0 = planes(b.name() + ".s0", b.conv1().in(), level);
-        finish(h, a0, null, s0, null, null);
+        swish(h, a0);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
-        Planes s1 = planes(b.name() + ".s1", b.conv1().out(), level);
+        Planes v1 = planes(b.name() + ".v1", b.conv1().out(), level);
         float[] e = b.sigma() == null ? null : denseForward(b.sigma(), embedding, batch);
-        convolve(b.conv1(), a0, a1, finishing(a1, null, s1, bias(b.conv1()), e));
+        float[] bias1 = bias(b.conv1());
+        convolve(b.conv1(), a0, a1, (from, to) -> PlanarKernels.finish(a1, v1, null, bias1, e, from, to));
+        swish(v1, a1);
         float[] bias = bias(b.conv2());
         Planes add = h;
         if (b.skip() != null) {
@@ -255,7 +260,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes y = planes(b.name() + ".y", b.conv2().out(), level);
-        convolve(b.conv2(), a1, y, finishing(y, add, null, bias, null));
+        convolve(b.conv2(), a1, y, finishing(y, add, bias));
         return y;
     }
 
@@ -267,7 +272,7 @@ final class DirectUnet implements UnetNetwork {
         Planes dy = planes("out.dy", out.out(), 0);
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
-        convBackward(out, planes("out.a", out.in(), 0), dy, da, planes("out.s", out.in(), 0), gradient);
+        convBackward(out, planes("out.a", out.in(), 0), dy, da, outputPre, gradient);
         Planes d = da;
         Planes[] skipGradients = new Planes[levels];
         for (int level = 0; level < levels; level++) {
@@ -292,7 +297,7 @@ final class DirectUnet implements UnetNetwork {
                 convBackward(c, skips[level], d, dx, null, gradient);
                 d = dx;
             }
-            finish(d, d, skipGradients[level], null, null, null);
+            finish(d, d, skipGradients[level]);
             List<Block> blocks = down.get(level);
             for (int b = blocks.size() - 1; b >= 0; b--) {
                 d = blockBackward(blocks.get(b), d, gradient);
@@ -316,7 +321,7 @@ final class DirectUnet implements UnetNetwork {
         Planes a0 = planes(b.name() + ".a0", b.conv1().in(), level);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes da1 = planes(b.name() + ".da1", b.conv1().out(), level);
-        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".s1", b.conv1().out(), level), gradient);
+        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".v1", b.conv1().out(), level), gradient);
         double[] sums = convBackward(b.conv1(), a0, da1, null, null, gradient);
         if (b.sigma() != null) {
             int channels = b.conv1().out();
@@ -327,13 +332,13 @@ final class DirectUnet implements UnetNetwork {
             denseBackward(b.sigma(), embedding, de, embeddingGradient, gradient);
         }
         Planes da0 = planes(b.name() + ".da0", b.conv1().in(), level);
-        inputGradient(b.conv1(), da1, da0, planes(b.name() + ".s0", b.conv1().in(), level), a0);
+        inputGradient(b.conv1(), da1, da0, h);
         Planes residual = dy;
         if (b.skip() != null) {
             residual = planes(b.name() + ".skip.dx", b.skip().in(), level);
             convBackward(b.skip(), h, dy, residual, null, gradient);
         }
-        finish(da0, da0, residual, null, null, null);
+        finish(da0, da0, residual);
         return da0;
     }
 
@@ -349,10 +354,10 @@ final class DirectUnet implements UnetNetwork {
 
     /**
      * Adds the weight and bias gradients of a convolution given the gradient dz of its output, and writes the input
-     * gradient into {@code dx} unless null, through a swish with sigmoid {@code sig} and output x unless {@code sig}
-     * is null. Returns the sums of dz per image and channel, [N, out].
+     * gradient into {@code dx} unless null, back through the swish of pre-activation {@code pre} that gave x unless
+     * {@code pre} is null. Returns the sums of dz per image and channel, [N, out].
      */
-    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes sig, Gradient gradient) {
+    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes pre, Gradient gradient) {
         double[] sums = new double[batch * c.out()];
         int plane = dz.geometry().plane();
         FusedKernels.inParts(batch, plane * c.out(),
@@ -366,19 +371,19 @@ final class DirectUnet implements UnetNetwork {
         }
         gradient.addAll(c.weights(), primitives.get(c).weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
         if (dx != null) {
-            inputGradient(c, dz, dx, sig, sig == null ? null : x);
+            inputGradient(c, dz, dx, pre);
         }
         return sums;
     }
 
     /**
-     * dx ← the input gradient of a convolution for output gradient dz, then, unless {@code sig} is null, back through
-     * the swish whose sigmoid is {@code sig} and output {@code a}.
+     * dx ← the input gradient of a convolution for output gradient dz, then, unless {@code pre} is null, back through
+     * the swish of pre-activation {@code pre} (in place, on oneDNN).
      */
-    private void inputGradient(Conv c, Planes dz, Planes dx, Planes sig, Planes a) {
+    private void inputGradient(Conv c, Planes dz, Planes dx, Planes pre) {
         primitives.get(c).inputGradient(dz, dx);
-        if (sig != null) {
-            FusedKernels.inParts(dx.positions(), dx.channels(), (from, to) -> swishBackward(dx, sig, a, from, to));
+        if (pre != null) {
+            swishOf(dx).backward(pre.pointer(), dx.pointer(), dx.pointer());
         }
     }
 
@@ -516,6 +521,7 @@ final class DirectUnet implements UnetNetwork {
             work.values().forEach(Planes::release);
             work.clear();
             primitives.clear();
+            swishes.clear();
             batch = n;
             for (Conv c : convolutions) {
                 Planes.Geometry input = geometries[c.stride() == 2 ? c.level() - 1 : c.level()];
@@ -533,21 +539,26 @@ final class DirectUnet implements UnetNetwork {
         blockInputs.clear();
     }
 
-    /** See {@link PlanarKernels#finish}, over all positions of {@code src} on score4j's threads. */
-    private void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e) {
+    /** dst ← src + add (see {@link PlanarKernels#finish}), over all positions on score4j's threads. */
+    private void finish(Planes src, Planes dst, Planes add) {
         FusedKernels.inParts(src.positions(), src.channels(),
-                (from, to) -> PlanarKernels.finish(src, dst, add, sig, bias, e, from, to));
+                (from, to) -> PlanarKernels.finish(src, dst, add, null, null, from, to));
     }
 
-    /** g ← g·swish′ for positions [from, to), from the sigmoid s and output a (see {@link VectorKernels#swishBackward}). */
-    private static void swishBackward(Planes g, Planes s, Planes a, int from, int to) {
-        VectorKernels.swishBackward(g.bytes(), g.index(from), s.bytes(), s.index(from), a.bytes(), a.index(from),
-                (to - from) * g.channels());
+    /** y ← y + add + bias (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
+    private FusedKernels.RowRange finishing(Planes y, Planes add, float[] bias) {
+        return (from, to) -> PlanarKernels.finish(y, y, add, bias, null, from, to);
     }
 
-    /** A finish of y (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
-    private FusedKernels.RowRange finishing(Planes y, Planes add, Planes sig, float[] bias, float[] e) {
-        return (from, to) -> PlanarKernels.finish(y, y, add, sig, bias, e, from, to);
+    /** a ← swish(z) on oneDNN; z is kept as the pre-activation the backward pass needs. */
+    private void swish(Planes z, Planes a) {
+        swishOf(z).forward(z.pointer(), a.pointer());
+    }
+
+    /** oneDNN's swish for maps of this size, built once per batch size. */
+    private OneDnnSwish swishOf(Planes p) {
+        return swishes.computeIfAbsent(p.positions() + "x" + p.channels(),
+                k -> new OneDnnSwish(stream, p.positions(), p.channels()));
     }
 
     /** x [N, C, H, W] into the maps. */

@@ -19,19 +19,18 @@ final class PlanarKernels {
     }
 
     /**
-     * For positions [from, to): v ← src + add + bias + e[image] per channel, then either dst ← v, or s ← sigmoid(v)
-     * into {@code sig} and dst ← v·s (swish). {@code add}, {@code bias}, {@code e} ([N, channels]) and {@code sig}
-     * may be null. {@code src}, {@code dst} and {@code add} may be the same maps. Runs stay within one image and are computed in whole vectors (past the
-     * run's end on leftovers that are not stored), so every element sees the same arithmetic whatever the range.
+     * For positions [from, to): dst ← src + add + bias + e[image] per channel. {@code add}, {@code bias} and {@code e}
+     * ([N, channels]) may be null; {@code src}, {@code dst} and {@code add} may be the same maps. Runs stay within
+     * one image and are computed in whole vectors (past the run's end on leftovers that are not stored), so every
+     * element sees the same arithmetic whatever the range.
      */
-    static void finish(Planes src, Planes dst, Planes add, Planes sig, float[] bias, float[] e, int from, int to) {
+    static void finish(Planes src, Planes dst, Planes add, float[] bias, float[] e, int from, int to) {
         int channels = src.channels();
         int plane = src.geometry().plane();
         int run = Math.max(1, RUN / channels);
         int padded = (run * channels + F.length() - 1) / F.length() * F.length();
         float[] t = new float[padded];
         float[] a = add == null ? null : new float[padded];
-        float[] s = sig == null ? null : new float[padded];
         float[] pattern = new float[padded];
         int patternImage = -1;
         FloatBuffer source = src.floats();
@@ -55,45 +54,16 @@ final class PlanarKernels {
             if (a != null) {
                 add.floats().get(add.index(p0), a, 0, length);
             }
-            if (s == null) {
-                linear(t, a, pattern, length);
-            } else {
-                swish(t, a, pattern, s, length);
+            for (int j = 0; j < length; j += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
+                if (a != null) {
+                    v = v.add(FloatVector.fromArray(F, a, j));
+                }
+                v.intoArray(t, j);
             }
             target.put(dst.index(p0), t, 0, length);
-            if (s != null) {
-                sig.floats().put(sig.index(p0), s, 0, length);
-            }
             p0 += positions;
         }
-    }
-
-    /** t ← t + a + pattern over whole vectors covering [0, length); a may be null. */
-    private static void linear(float[] t, float[] a, float[] pattern, int length) {
-        for (int j = 0; j < length; j += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
-            if (a != null) {
-                v = v.add(FloatVector.fromArray(F, a, j));
-            }
-            v.intoArray(t, j);
-        }
-    }
-
-    /**
-     * v = t + a + pattern, s ← sigmoid(v), t ← v·s (0 below {@link VectorKernels#TINY}) over whole vectors covering
-     * [0, length); a may be null.
-     */
-    private static void swish(float[] t, float[] a, float[] pattern, float[] s, int length) {
-        for (int j = 0; j < length; j += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
-            if (a != null) {
-                v = v.add(FloatVector.fromArray(F, a, j));
-            }
-            FloatVector sg = VectorKernels.sigmoid(v);
-            v.mul(sg).intoArray(t, j);
-            sg.intoArray(s, j);
-        }
-        VectorKernels.flushTiny(t, length);
     }
 
     /**
