@@ -112,7 +112,9 @@ public final class Benchmark {
                 Boolean.toString(matmul)));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        // The launcher's thread settings, for a bench started without it; the peer inherits the same environment.
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().putIfAbsent("GOMP_SPINCOUNT", "10000");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
