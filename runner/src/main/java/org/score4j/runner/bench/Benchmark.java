@@ -112,7 +112,7 @@ public final class Benchmark {
                 Boolean.toString(matmul)));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        // The launcher's thread settings, for a bench started without it; the peer inherits the same environment.
+        // The launcher's thread settings, for a bench started without it (the peer runs with libgomp's defaults).
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().putIfAbsent("GOMP_SPINCOUNT", "10000");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
