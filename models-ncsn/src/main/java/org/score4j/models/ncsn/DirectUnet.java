@@ -15,9 +15,10 @@ import org.score4j.api.Tensors;
 /**
  * The U-Net of {@link NcsnUnet} computed on the JVM and oneDNN: feature maps are dense NHWC {@link Planes}, each
  * convolution (output, input gradient, weight gradient) is a oneDNN primitive built once per batch size
- * ({@link OneDnnConvolution}), the elementwise work (bias, σ bias, residual sum, swish and their gradients) runs as
- * fused vector-API passes ({@link PlanarKernels}) split over score4j's threads, and every work array is allocated once
- * per batch size and reused. The same network as {@link UnetGraph} (tested against it), without SameDiff's per-op
+ * ({@link OneDnnConvolution}), swish and its derivative are oneDNN's too ({@link OneDnnSwish}, from the kept
+ * pre-activation), the rest of the elementwise work (bias, σ bias, residual sums, per-image sums) runs as vector-API
+ * passes ({@link PlanarKernels}) split over score4j's threads, and every work array is allocated once per batch size
+ * and reused. The same network as {@link UnetGraph} (tested against it), without SameDiff's per-op
  * overhead and per-step garbage.
  */
 final class DirectUnet implements UnetNetwork {
