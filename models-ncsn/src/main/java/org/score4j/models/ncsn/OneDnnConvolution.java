@@ -43,6 +43,7 @@ final class OneDnnConvolution {
     private final memory weightGradient;
     private final memory kernelGradient;
     private final reorder toForward;
+    /** Null where the input gradient takes the kernel in the forward primitive's layout. */
     private final reorder toData;
     private final reorder fromWeightGradient;
     private final memory src;
@@ -80,17 +81,18 @@ final class OneDnnConvolution {
         forward = new convolution_forward(f);
         backwardData = new convolution_backward_data(d);
         backwardWeights = new convolution_backward_weights(w);
-        kernel = new memory(kernelLayout, engine, (Pointer) null);
+        kernel = OneDnn.handle(kernelLayout);
         forwardKernel = new memory(f.weights_desc(), engine);
-        dataKernel = new memory(d.weights_desc(), engine);
+        boolean sameLayout = d.weights_desc().equals(f.weights_desc());
+        dataKernel = sameLayout ? forwardKernel : new memory(d.weights_desc(), engine);
         weightGradient = new memory(w.diff_weights_desc(), engine);
         gradient = new FloatPointer((long) k * k * in * out);
         kernelGradient = new memory(kernelLayout, engine, gradient);
         toForward = new reorder(kernel, forwardKernel);
-        toData = new reorder(kernel, dataKernel);
+        toData = sameLayout ? null : new reorder(kernel, dataKernel);
         fromWeightGradient = new reorder(weightGradient, kernelGradient);
-        src = new memory(source, engine, (Pointer) null);
-        dst = new memory(destination, engine, (Pointer) null);
+        src = OneDnn.handle(source);
+        dst = OneDnn.handle(destination);
         forwardArgs.put(DNNL_ARG_SRC, src);
         forwardArgs.put(DNNL_ARG_WEIGHTS, forwardKernel);
         forwardArgs.put(DNNL_ARG_DST, dst);
@@ -111,7 +113,9 @@ final class OneDnnConvolution {
     void load(FloatPointer weights) {
         kernel.set_data_handle(weights);
         toForward.execute(stream, kernel, forwardKernel);
-        toData.execute(stream, kernel, dataKernel);
+        if (toData != null) {
+            toData.execute(stream, kernel, dataKernel);
+        }
         stream._wait();
     }
 
@@ -141,7 +145,6 @@ final class OneDnnConvolution {
     private void run(org.bytedeco.dnnl.primitive primitive, IntMemoryMap args, Planes input, Planes output) {
         src.set_data_handle(input.pointer());
         dst.set_data_handle(output.pointer());
-        primitive.execute(stream, args);
-        stream._wait();
+        OneDnn.execute(stream, primitive, args);
     }
 }

@@ -62,13 +62,13 @@ final class OneDnnMatmul {
         } else {
             memory.desc biasDesc = new memory.desc(new long[] {1, n}, memory.data_type.f32, memory.format_tag.ab);
             desc = new matmul.desc(aDesc, bDesc, biasDesc, cDesc);
-            bias = new memory(biasDesc, engine, (Pointer) null);
+            bias = OneDnn.handle(biasDesc);
             args.put(DNNL_ARG_BIAS, bias);
         }
         product = new matmul(new matmul.primitive_desc(desc, attributes, engine));
-        a = new memory(aDesc, engine, (Pointer) null);
-        b = new memory(bDesc, engine, (Pointer) null);
-        c = new memory(cDesc, engine, (Pointer) null);
+        a = OneDnn.handle(aDesc);
+        b = OneDnn.handle(bDesc);
+        c = OneDnn.handle(cDesc);
         args.put(DNNL_ARG_SRC, a);
         args.put(DNNL_ARG_WEIGHTS, b);
         args.put(DNNL_ARG_DST, c);
@@ -82,7 +82,6 @@ final class OneDnnMatmul {
             bias.set_data_handle(biasValues);
         }
         c.set_data_handle(cValues);
-        product.execute(stream, args);
-        stream._wait();
+        OneDnn.execute(stream, product, args);
     }
 }

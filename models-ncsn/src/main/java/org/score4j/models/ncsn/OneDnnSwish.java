@@ -38,9 +38,9 @@ final class OneDnnSwish {
         forward = new eltwise_forward(f);
         backward = new eltwise_backward(new eltwise_backward.primitive_desc(
                 new eltwise_backward.desc(algorithm.eltwise_swish, desc, desc, 1f, 0f), engine, f));
-        z = new memory(desc, engine, (Pointer) null);
-        out = new memory(desc, engine, (Pointer) null);
-        gradient = new memory(desc, engine, (Pointer) null);
+        z = OneDnn.handle(desc);
+        out = OneDnn.handle(desc);
+        gradient = OneDnn.handle(desc);
         forwardArgs.put(DNNL_ARG_SRC, z);
         forwardArgs.put(DNNL_ARG_DST, out);
         backwardArgs.put(DNNL_ARG_SRC, z);
@@ -52,8 +52,7 @@ final class OneDnnSwish {
     void forward(Pointer zValues, Pointer a) {
         z.set_data_handle(zValues);
         out.set_data_handle(a);
-        forward.execute(stream, forwardArgs);
-        stream._wait();
+        OneDnn.execute(stream, forward, forwardArgs);
     }
 
     /** d ← g·swish′(z), for the gradient g of swish(z). */
@@ -61,7 +60,6 @@ final class OneDnnSwish {
         z.set_data_handle(zValues);
         gradient.set_data_handle(g);
         out.set_data_handle(d);
-        backward.execute(stream, backwardArgs);
-        stream._wait();
+        OneDnn.execute(stream, backward, backwardArgs);
     }
 }

@@ -33,6 +33,7 @@ final class PlanarKernels {
         float[] a = add == null ? null : new float[padded];
         float[] pattern = new float[padded];
         int patternImage = -1;
+        boolean patterned = bias != null || e != null;
         FloatBuffer source = src.floats();
         FloatBuffer target = dst.floats();
         int p0 = from;
@@ -40,7 +41,7 @@ final class PlanarKernels {
             int image = p0 / plane;
             int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
             int length = positions * channels;
-            if (image != patternImage) {
+            if (patterned && image != patternImage) {
                 // bias + e[image] per channel, repeated over a whole run; it changes only with the image.
                 for (int c = 0; c < channels; c++) {
                     pattern[c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[image * channels + c]);
@@ -55,7 +56,10 @@ final class PlanarKernels {
                 add.floats().get(add.index(p0), a, 0, length);
             }
             for (int j = 0; j < length; j += F.length()) {
-                FloatVector v = FloatVector.fromArray(F, t, j).add(FloatVector.fromArray(F, pattern, j));
+                FloatVector v = FloatVector.fromArray(F, t, j);
+                if (patterned) {
+                    v = v.add(FloatVector.fromArray(F, pattern, j));
+                }
                 if (a != null) {
                     v = v.add(FloatVector.fromArray(F, a, j));
                 }
