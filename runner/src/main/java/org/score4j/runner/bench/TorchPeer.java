@@ -58,7 +58,7 @@ final class TorchPeer {
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
         // PyTorch as its users run it: libgomp's own waiting, not the launcher's settings for score4j's threads
-        // (with OMP_WAIT_POLICY=PASSIVE its batch-256 MLP training ran at 0.56x its default speed here).
+        // (with OMP_WAIT_POLICY=PASSIVE its batch-256 MLP training ran at about 0.6x its default speed here).
         pb.environment().remove("OMP_WAIT_POLICY");
         pb.environment().remove("GOMP_SPINCOUNT");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
