@@ -1,7 +1,6 @@
 package org.score4j.models.ncsn;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -37,17 +36,6 @@ final class FusedKernels {
         ByteBuffer sb = s == null ? null : NativeArrays.bytes(s);
         int columns = (int) z.size(1);
         inParts((int) z.size(0), columns, (from, to) -> VectorKernels.biasSwish(zb, bb, sb, from, to, columns));
-    }
-
-    /** The column sums of a [N, out] C-order array into {@code sums} [out], summed on one thread in a fixed order. */
-    static void columnSums(INDArray a, INDArray sums) {
-        int columns = (int) a.size(1);
-        double[] totals = new double[columns];
-        VectorKernels.columnSums(NativeArrays.bytes(a).asFloatBuffer(), 0, (int) a.size(0), columns, totals, 0);
-        FloatBuffer target = NativeArrays.bytes(sums).asFloatBuffer();
-        for (int c = 0; c < columns; c++) {
-            target.put(c, (float) totals[c]);
-        }
     }
 
     /** z ← z + b row by row; z [N, out] in C order. */

@@ -137,8 +137,9 @@ final class MatrixProducts {
     }
 
     /**
-     * The column sums of δ [N, out] written into {@code gradient} [out], the bias gradient: as δᵀ·1, since libnd4j's
-     * reduction along the first dimension was slower than the layer's matrix products.
+     * The column sums of δ [N, out] written into {@code gradient} [out], the bias gradient: as 1ᵀ·δ, since libnd4j's
+     * reduction along the first dimension was slower than the layer's matrix products (and a pass on the JVM took
+     * eight times oneDNN's product).
      */
     void biasGradient(INDArray delta, INDArray gradient) {
         int n = (int) delta.size(0);
@@ -149,13 +150,14 @@ final class MatrixProducts {
             gradient.assign(delta.sum(0));
             return;
         }
-        if (primitives != null && FusedKernels.available()) {
-            // Not sgemv: OpenBLAS's threads spin for a while after a call, and oneDNN's next products ran 2× slower.
-            FusedKernels.columnSums(delta, gradient);
-            return;
-        }
         if (ones == null || ones.length() < n) {
             ones = Nd4j.ones(DataType.FLOAT, n);
+        }
+        if (primitives != null) {
+            // Not sgemv: OpenBLAS's threads spin for a while after a call, and oneDNN's next products ran 2× slower.
+            primitive("sums", 1, n, out, false, false, OneDnnMatmul.Epilogue.NONE)
+                    .run(pointer(ones), pointer(delta), null, pointer(gradient));
+            return;
         }
         openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, n, out, 1f,
                 pointer(delta), out, pointer(ones), 1, 0f, pointer(gradient), 1);

@@ -363,12 +363,8 @@ public final class NcsnMlp implements ScoreModel {
             for (int j = 0; j < dimension; j++) {
                 out[to + j] = (float) (values[from + j] * factor);
             }
-            if (i > 0 && sigmas[i] == sigmas[i - 1]) {
-                System.arraycopy(out, to - width + dimension, out, to + dimension, width - dimension);
-            } else {
-                SigmaFeatures.write(sigmas[i], dataScale, embedding, out, to + dimension);
-            }
         }
+        SigmaFeatures.writeRows(sigmas, dataScale, embedding, out, width, dimension);
         return Nd4j.create(out, new long[] {n, width}, 'c');
     }
 

@@ -43,11 +43,35 @@ final class SigmaFeatures {
         double[] s = sigma.toDoubleVector();
         int w = width(embedding);
         float[] out = new float[s.length * w];
-        for (int i = 0; i < s.length; i++) {
-            write(s[i], dataScale, embedding, out, i * w);
-        }
+        writeRows(s, dataScale, embedding, out, w, 0);
         return Nd4j.create(out, new long[] {s.length, w}, 'c');
     }
+
+    /**
+     * Writes the features of σ_i into out[i·stride + offset …] for each i, computing them once per distinct level: a
+     * batch draws its levels from a short schedule, and the logarithm and sines of every row cost as much as a
+     * layer's matrix product.
+     */
+    static void writeRows(double[] sigmas, double dataScale, int embedding, float[] out, int stride, int offset) {
+        int w = width(embedding);
+        java.util.Map<Long, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < sigmas.length; i++) {
+            int to = i * stride + offset;
+            Integer seen = i > 0 && sigmas[i] == sigmas[i - 1] ? Integer.valueOf(i - 1)
+                    : first.get(Double.doubleToLongBits(sigmas[i]));
+            if (seen != null) {
+                System.arraycopy(out, seen * stride + offset, out, to, w);
+                continue;
+            }
+            write(sigmas[i], dataScale, embedding, out, to);
+            if (first.size() < DISTINCT) {
+                first.put(Double.doubleToLongBits(sigmas[i]), i);
+            }
+        }
+    }
+
+    /** Levels remembered per batch by {@link #writeRows}; beyond them features are computed row by row. */
+    private static final int DISTINCT = 1024;
 
     /** √(σ² + s²) as a float column [N, 1]: dividing by it gives inputs of unit scale at every level. */
     static INDArray inputScale(INDArray sigma, double dataScale) {
