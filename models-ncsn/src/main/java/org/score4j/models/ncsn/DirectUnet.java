@@ -199,7 +199,7 @@ final class DirectUnet implements UnetNetwork {
             }
         }
         Planes h = planes("in.y", in.out(), 0);
-        convolve(in, input, h, finishing(h, null, bias(in)));
+        convolve(in, input, h, null);
         int levels = architecture.levels();
         skips = new Planes[levels];
         upsampled = new Planes[levels];
@@ -211,7 +211,7 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv d = downsample.get(level);
                 Planes y = planes("downsample" + level + ".y", d.out(), level + 1);
-                convolve(d, h, y, finishing(y, null, bias(d)));
+                convolve(d, h, y, null);
                 h = y;
             }
         }
@@ -227,7 +227,7 @@ final class DirectUnet implements UnetNetwork {
                 upsampled[level] = u;
                 Conv c = upsample[level];
                 Planes y = planes("upsample" + level + ".y", c.out(), level - 1);
-                convolve(c, u, y, finishing(y, null, bias(c)));
+                convolve(c, u, y, null);
                 h = y;
             }
         }
@@ -235,7 +235,7 @@ final class DirectUnet implements UnetNetwork {
         swish(h, a);
         outputPre = h;
         Planes y = planes("out.y", out.out(), 0);
-        convolve(out, a, y, finishing(y, null, bias(out)));
+        convolve(out, a, y, null);
         return y;
     }
 
@@ -247,21 +247,15 @@ final class DirectUnet implements UnetNetwork {
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes v1 = planes(b.name() + ".v1", b.conv1().out(), level);
         float[] e = b.sigma() == null ? null : denseForward(b.sigma(), embedding, batch);
-        float[] bias1 = bias(b.conv1());
-        convolve(b.conv1(), a0, a1, (from, to) -> PlanarKernels.finish(a1, v1, null, bias1, e, from, to));
+        convolve(b.conv1(), a0, v1, e == null ? null : (from, to) -> PlanarKernels.finish(v1, v1, null, e, from, to));
         swish(v1, a1);
-        float[] bias = bias(b.conv2());
         Planes add = h;
         if (b.skip() != null) {
             add = planes(b.name() + ".skip", b.skip().out(), level);
             convolve(b.skip(), h, add, null);
-            float[] skipBias = bias(b.skip());
-            for (int c = 0; c < bias.length; c++) {
-                bias[c] += skipBias[c];
-            }
         }
         Planes y = planes(b.name() + ".y", b.conv2().out(), level);
-        convolve(b.conv2(), a1, y, finishing(y, add, bias));
+        convolve(b.conv2(), a1, y, finishing(y, add));
         return y;
     }
 
@@ -273,14 +267,14 @@ final class DirectUnet implements UnetNetwork {
         Planes dy = planes("out.dy", out.out(), 0);
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
-        convBackward(out, planes("out.a", out.in(), 0), dy, da, outputPre, gradient);
+        convBackward(out, planes("out.a", out.in(), 0), dy, da, outputPre, false, gradient);
         Planes d = da;
         Planes[] skipGradients = new Planes[levels];
         for (int level = 0; level < levels; level++) {
             int w = architecture.width(level);
             if (level > 0) {
                 Planes du = planes("upsample" + level + ".du", w, level - 1);
-                convBackward(upsample[level], upsampled[level], d, du, null, gradient);
+                convBackward(upsample[level], upsampled[level], d, du, null, false, gradient);
                 Planes dh = planes("upsample" + level + ".dh", w, level);
                 upsample(dh, du, false);
                 d = dh;
@@ -295,7 +289,7 @@ final class DirectUnet implements UnetNetwork {
             if (level < levels - 1) {
                 Conv c = downsample.get(level);
                 Planes dx = planes("downsample" + level + ".dx", c.in(), level);
-                convBackward(c, skips[level], d, dx, null, gradient);
+                convBackward(c, skips[level], d, dx, null, false, gradient);
                 d = dx;
             }
             finish(d, d, skipGradients[level]);
@@ -304,7 +298,7 @@ final class DirectUnet implements UnetNetwork {
                 d = blockBackward(blocks.get(b), d, gradient);
             }
         }
-        convBackward(in, input, d, null, null, gradient);
+        convBackward(in, input, d, null, null, false, gradient);
         if (sigma != null) {
             float[] dpre = new float[embeddingPre.length];
             for (int i = 0; i < dpre.length; i++) {
@@ -322,8 +316,8 @@ final class DirectUnet implements UnetNetwork {
         Planes a0 = planes(b.name() + ".a0", b.conv1().in(), level);
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes da1 = planes(b.name() + ".da1", b.conv1().out(), level);
-        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".v1", b.conv1().out(), level), gradient);
-        double[] sums = convBackward(b.conv1(), a0, da1, null, null, gradient);
+        convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".v1", b.conv1().out(), level), false, gradient);
+        double[] sums = convBackward(b.conv1(), a0, da1, null, null, b.sigma() != null, gradient);
         if (b.sigma() != null) {
             int channels = b.conv1().out();
             float[] de = new float[batch * channels];
@@ -337,7 +331,7 @@ final class DirectUnet implements UnetNetwork {
         Planes residual = dy;
         if (b.skip() != null) {
             residual = planes(b.name() + ".skip.dx", b.skip().in(), level);
-            convBackward(b.skip(), h, dy, residual, null, gradient);
+            convBackward(b.skip(), h, dy, residual, null, false, gradient);
         }
         finish(da0, da0, residual);
         return da0;
@@ -345,9 +339,9 @@ final class DirectUnet implements UnetNetwork {
 
     // ---------------------------------------------------------------------------------------------- convolutions
 
-    /** y ← conv(x) without bias, then {@code after} over y's positions on score4j's threads (null: nothing). */
+    /** y ← conv(x) + bias, then {@code after} over y's positions on score4j's threads (null: nothing). */
     private void convolve(Conv c, Planes x, Planes y, FusedKernels.RowRange after) {
-        primitives.get(c).forward(x, y);
+        primitives.get(c).forward(x, y, thetaPointer.getPointer(c.bias()));
         if (after != null) {
             FusedKernels.inParts(y.positions(), y.channels(), after);
         }
@@ -356,21 +350,22 @@ final class DirectUnet implements UnetNetwork {
     /**
      * Adds the weight and bias gradients of a convolution given the gradient dz of its output, and writes the input
      * gradient into {@code dx} unless null, back through the swish of pre-activation {@code pre} that gave x unless
-     * {@code pre} is null. Returns the sums of dz per image and channel, [N, out].
+     * {@code pre} is null. Returns the sums of dz per image and channel, [N, out], where {@code perImage} asks for
+     * them (a σ-conditioned bias needs them), else null.
      */
-    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes pre, Gradient gradient) {
-        double[] sums = new double[batch * c.out()];
-        int plane = dz.geometry().plane();
-        FusedKernels.inParts(batch, plane * c.out(),
-                (from, to) -> PlanarKernels.imageSums(dz, sums, from * plane, to * plane));
-        for (int ch = 0; ch < c.out(); ch++) {
-            double total = 0;
-            for (int n = 0; n < batch; n++) {
-                total += sums[n * c.out() + ch];
-            }
-            gradient.add(c.bias() + ch, total);
+    private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes pre, boolean perImage,
+                                  Gradient gradient) {
+        double[] sums = null;
+        if (perImage) {
+            double[] s = new double[batch * c.out()];
+            int plane = dz.geometry().plane();
+            FusedKernels.inParts(batch, plane * c.out(),
+                    (from, to) -> PlanarKernels.imageSums(dz, s, from * plane, to * plane));
+            sums = s;
         }
-        gradient.addAll(c.weights(), primitives.get(c).weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
+        OneDnnConvolution p = primitives.get(c);
+        gradient.addAll(c.weights(), p.weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
+        gradient.addAll(c.bias(), p.biasGradient(), c.out());
         if (dx != null) {
             inputGradient(c, dz, dx, pre);
         }
@@ -483,10 +478,6 @@ final class DirectUnet implements UnetNetwork {
 
     /** The flat parameter gradient being filled. */
     private record Gradient(FloatBuffer values) {
-        void add(long index, double value) {
-            values.put((int) index, values.get((int) index) + (float) value);
-        }
-
         /** Adds the first {@code size} values of {@code part} at {@code offset}. */
         void addAll(long offset, FloatPointer part, int size) {
             float[] add = new float[size];
@@ -503,12 +494,6 @@ final class DirectUnet implements UnetNetwork {
             }
             values.put((int) offset, sum);
         }
-    }
-
-    private float[] bias(Conv c) {
-        float[] b = new float[c.out()];
-        thetaValues.get((int) c.bias(), b);
-        return b;
     }
 
     /** Work maps for the current batch, allocated on first use. */
@@ -543,12 +528,12 @@ final class DirectUnet implements UnetNetwork {
     /** dst ← src + add (see {@link PlanarKernels#finish}), over all positions on score4j's threads. */
     private void finish(Planes src, Planes dst, Planes add) {
         FusedKernels.inParts(src.positions(), src.channels(),
-                (from, to) -> PlanarKernels.finish(src, dst, add, null, null, from, to));
+                (from, to) -> PlanarKernels.finish(src, dst, add, null, from, to));
     }
 
-    /** y ← y + add + bias (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
-    private FusedKernels.RowRange finishing(Planes y, Planes add, float[] bias) {
-        return (from, to) -> PlanarKernels.finish(y, y, add, bias, null, from, to);
+    /** y ← y + add (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
+    private FusedKernels.RowRange finishing(Planes y, Planes add) {
+        return (from, to) -> PlanarKernels.finish(y, y, add, null, from, to);
     }
 
     /** a ← swish(z) on oneDNN; z is kept as the pre-activation the backward pass needs. */

@@ -1,5 +1,7 @@
 package org.score4j.models.ncsn;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
@@ -22,14 +24,14 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * One convolution of {@link DirectUnet} at one batch size as oneDNN primitives: the output, the input gradient and
- * the weight gradient, on dense NHWC {@link Planes}, without bias (the bias is added by the pass after). The kernel is
- * kept as score4j stores it, [k, k, in, out] (oneDNN's {@code hwio}); {@link #load} reorders it into the layouts the
+ * the weight and bias gradients, on dense NHWC {@link Planes}; the bias [out] is read where the parameters keep it.
+ * The kernel is kept as score4j stores it, [k, k, in, out] (oneDNN's {@code hwio}); {@link #load} reorders it into the layouts the
  * primitives chose. Padding is the SAME padding of the SameDiff graph: k / 2 before for stride 1; for stride 2 none
  * before and what the last output needs after.
  *
  * <p>oneDNN runs on its OpenMP threads (OMP_NUM_THREADS). Its output and input gradient do not depend on the thread
- * count (each value is computed by one thread); its weight gradient sums over the batch in parts whose number
- * follows the thread count, so that gradient can differ in the last bits between thread counts.
+ * count (each value is computed by one thread); its weight and bias gradients sum over the batch in parts whose
+ * number follows the thread count, so they can differ in the last bits between thread counts.
  */
 final class OneDnnConvolution {
     private final stream stream;
@@ -48,6 +50,8 @@ final class OneDnnConvolution {
     private final reorder fromWeightGradient;
     private final memory src;
     private final memory dst;
+    private final memory bias;
+    private final FloatPointer biasGradient;
     private final IntMemoryMap forwardArgs = new IntMemoryMap();
     private final IntMemoryMap dataArgs = new IntMemoryMap();
     private final IntMemoryMap weightArgs = new IntMemoryMap();
@@ -62,20 +66,21 @@ final class OneDnnConvolution {
         memory.desc destination = activations(batch, out, output);
         kernelLayout = new memory.desc(new long[] {out, in, k, k}, memory.data_type.f32, memory.format_tag.hwio);
         memory.desc anyKernel = new memory.desc(new long[] {out, in, k, k}, memory.data_type.f32, memory.format_tag.any);
+        memory.desc biasLayout = new memory.desc(new long[] {out}, memory.data_type.f32, memory.format_tag.a);
         long[] strides = {stride, stride};
         long[] before = stride == 1 ? new long[] {k / 2, k / 2} : new long[] {0, 0};
         long[] after = {
                 (output.height() - 1L) * stride + k - input.height() - before[0],
                 (output.width() - 1L) * stride + k - input.width() - before[1]};
         convolution_forward.primitive_desc f = new convolution_forward.primitive_desc(new convolution_forward.desc(
-                prop_kind.forward_training, algorithm.convolution_direct, source, anyKernel, destination, strides, before,
-                after), engine);
+                prop_kind.forward_training, algorithm.convolution_direct, source, anyKernel, biasLayout, destination,
+                strides, before, after), engine);
         convolution_backward_data.primitive_desc d = new convolution_backward_data.primitive_desc(
                 new convolution_backward_data.desc(algorithm.convolution_direct, source, anyKernel, destination, strides,
                         before, after), engine, f);
         convolution_backward_weights.primitive_desc w = new convolution_backward_weights.primitive_desc(
-                new convolution_backward_weights.desc(algorithm.convolution_direct, source, anyKernel, destination,
-                        strides, before, after), engine, f);
+                new convolution_backward_weights.desc(algorithm.convolution_direct, source, anyKernel, biasLayout,
+                        destination, strides, before, after), engine, f);
         implementation = f.impl_info_str().getString() + " / " + d.impl_info_str().getString() + " / "
                 + w.impl_info_str().getString();
         forward = new convolution_forward(f);
@@ -93,8 +98,11 @@ final class OneDnnConvolution {
         fromWeightGradient = new reorder(weightGradient, kernelGradient);
         src = OneDnn.handle(source);
         dst = OneDnn.handle(destination);
+        bias = OneDnn.handle(biasLayout);
+        biasGradient = new FloatPointer(out);
         forwardArgs.put(DNNL_ARG_SRC, src);
         forwardArgs.put(DNNL_ARG_WEIGHTS, forwardKernel);
+        forwardArgs.put(DNNL_ARG_BIAS, bias);
         forwardArgs.put(DNNL_ARG_DST, dst);
         dataArgs.put(DNNL_ARG_DIFF_DST, dst);
         dataArgs.put(DNNL_ARG_WEIGHTS, dataKernel);
@@ -102,6 +110,7 @@ final class OneDnnConvolution {
         weightArgs.put(DNNL_ARG_SRC, src);
         weightArgs.put(DNNL_ARG_DIFF_DST, dst);
         weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGradient);
+        weightArgs.put(DNNL_ARG_DIFF_BIAS, new memory(biasLayout, engine, biasGradient));
     }
 
     private static memory.desc activations(int batch, int channels, Planes.Geometry g) {
@@ -119,8 +128,9 @@ final class OneDnnConvolution {
         stream._wait();
     }
 
-    /** y ← conv(x), without bias. */
-    void forward(Planes x, Planes y) {
+    /** y ← conv(x) + b, with the bias [out] at {@code b}. */
+    void forward(Planes x, Planes y, Pointer b) {
+        bias.set_data_handle(b);
         run(forward, forwardArgs, x, y);
     }
 
@@ -129,12 +139,20 @@ final class OneDnnConvolution {
         run(backwardData, dataArgs, dx, dy);
     }
 
-    /** The weight gradient [k, k, in, out] for input x and output gradient dy; valid until the next call. */
+    /**
+     * The weight gradient [k, k, in, out] for input x and output gradient dy, the bias gradient with it
+     * ({@link #biasGradient}); valid until the next call.
+     */
     FloatPointer weightGradient(Planes x, Planes dy) {
         run(backwardWeights, weightArgs, x, dy);
         fromWeightGradient.execute(stream, weightGradient, kernelGradient);
         stream._wait();
         return gradient;
+    }
+
+    /** The bias gradient [out] of the last {@link #weightGradient}. */
+    FloatPointer biasGradient() {
+        return biasGradient;
     }
 
     /** Which oneDNN implementations run the output, input gradient and weight gradient. */

@@ -19,12 +19,12 @@ final class PlanarKernels {
     }
 
     /**
-     * For positions [from, to): dst ← src + add + bias + e[image] per channel. {@code add}, {@code bias} and {@code e}
-     * ([N, channels]) may be null; {@code src}, {@code dst} and {@code add} may be the same maps. Runs stay within
+     * For positions [from, to): dst ← src + add + e[image] per channel. {@code add} and {@code e} ([N, channels]) may
+     * be null; {@code src}, {@code dst} and {@code add} may be the same maps. Runs stay within
      * one image and are computed in whole vectors (past the run's end on leftovers that are not stored), so every
      * element sees the same arithmetic whatever the range.
      */
-    static void finish(Planes src, Planes dst, Planes add, float[] bias, float[] e, int from, int to) {
+    static void finish(Planes src, Planes dst, Planes add, float[] e, int from, int to) {
         int channels = src.channels();
         int plane = src.geometry().plane();
         int run = Math.max(1, RUN / channels);
@@ -33,7 +33,7 @@ final class PlanarKernels {
         float[] a = add == null ? null : new float[padded];
         float[] pattern = new float[padded];
         int patternImage = -1;
-        boolean patterned = bias != null || e != null;
+        boolean patterned = e != null;
         FloatBuffer source = src.floats();
         FloatBuffer target = dst.floats();
         int p0 = from;
@@ -42,10 +42,8 @@ final class PlanarKernels {
             int positions = Math.min(run, Math.min(to, (image + 1) * plane) - p0);
             int length = positions * channels;
             if (patterned && image != patternImage) {
-                // bias + e[image] per channel, repeated over a whole run; it changes only with the image.
-                for (int c = 0; c < channels; c++) {
-                    pattern[c] = (bias == null ? 0f : bias[c]) + (e == null ? 0f : e[image * channels + c]);
-                }
+                // e[image] per channel, repeated over a whole run; it changes only with the image.
+                System.arraycopy(e, image * channels, pattern, 0, channels);
                 for (int q = 1; q < run; q++) {
                     System.arraycopy(pattern, 0, pattern, q * channels, channels);
                 }
@@ -77,11 +75,12 @@ final class PlanarKernels {
     static void imageSums(Planes g, double[] sums, int from, int to) {
         int channels = g.channels();
         int plane = g.geometry().plane();
+        float[] rows = new float[VectorKernels.sumRun(channels) * channels];
         int p0 = from;
         while (p0 < to) {
             int image = p0 / plane;
             int end = Math.min(to, (image + 1) * plane);
-            VectorKernels.columnSums(g.floats(), p0, end, channels, sums, image * channels);
+            VectorKernels.columnSums(g.floats(), p0, end, channels, sums, image * channels, rows);
             p0 = end;
         }
     }

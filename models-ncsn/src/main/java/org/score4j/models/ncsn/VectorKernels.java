@@ -147,11 +147,12 @@ final class VectorKernels {
     /**
      * Adds the column sums of rows [fromRow, toRow) of the matrix [rows, columns] (C order) in {@code values} into
      * sums[at + c]: runs of rows copied to the heap and summed in float, in whole vectors and then single floats,
-     * the runs' sums added in double. The same rows give the same sums wherever the range starts in a run.
+     * the runs' sums added in double; {@code rows} is the work array, at least {@link #sumRun}·columns floats. The same
+     * rows give the same sums wherever the range starts in a run.
      */
-    static void columnSums(FloatBuffer values, int fromRow, int toRow, int columns, double[] sums, int at) {
-        int run = Math.max(1, SUM_RUN * 16 / Math.max(16, columns));
-        float[] rows = new float[run * columns];
+    static void columnSums(FloatBuffer values, int fromRow, int toRow, int columns, double[] sums, int at,
+                           float[] rows) {
+        int run = sumRun(columns);
         float[] acc = new float[columns];
         int full = F.loopBound(columns);
         for (int r0 = fromRow; r0 < toRow; r0 += run) {
@@ -171,6 +172,11 @@ final class VectorKernels {
                 sums[at + c] += acc[c];
             }
         }
+    }
+
+    /** The rows per run of {@link #columnSums} for {@code columns} columns. */
+    static int sumRun(int columns) {
+        return Math.max(1, SUM_RUN * 16 / Math.max(16, columns));
     }
 
     /** Row by row of {@code z} [rows, columns] (C order): z ← z + b. */
