@@ -67,6 +67,9 @@ final class DirectUnet implements UnetNetwork {
     private INDArray lastFeatures;
     private INDArray lastTheta;
 
+    /** The parameter gradient {@link #gradient} fills and returns. */
+    private INDArray gradient;
+
     /** What a forward pass keeps for the backward pass. */
     private final Map<Block, Planes> blockInputs = new HashMap<>();
     private Planes input;
@@ -171,7 +174,12 @@ final class DirectUnet implements UnetNetwork {
         if (x != lastX || sigmaFeatures != lastFeatures || theta != lastTheta) {
             forward(x, sigmaFeatures);
         }
-        INDArray gradient = Nd4j.create(DataType.FLOAT, parameters.size());
+        // Kept: a fresh multi-megabyte array every step cost more in page faults than the optimizer step.
+        if (gradient == null) {
+            gradient = Nd4j.create(DataType.FLOAT, parameters.size());
+        } else {
+            org.bytedeco.javacpp.Pointer.memset(NativeArrays.pointer(gradient), 0, 4 * gradient.length());
+        }
         backward(g, new Gradient(NativeArrays.bytes(gradient).asFloatBuffer()));
         return gradient;
     }

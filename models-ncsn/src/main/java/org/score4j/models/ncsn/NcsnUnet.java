@@ -136,7 +136,7 @@ public final class NcsnUnet implements ScoreModel {
 
     @Override
     public INDArray parameterGradient(INDArray scoreGradient) {
-        return backpropagate(scoreGradient).reshape(parameters.length());
+        return backpropagate(scoreGradient).dup().reshape(parameters.length());
     }
 
     @Override
@@ -201,9 +201,10 @@ public final class NcsnUnet implements ScoreModel {
 
     /** ∂(mean loss)/∂parameters for the last training forward pass; no step is taken. */
     INDArray meanParameterGradient(INDArray scoreGradient, int examples) {
-        return backpropagate(scoreGradient).divi(examples);
+        return backpropagate(scoreGradient).dup().divi(examples);
     }
 
+    /** ∂(summed loss)/∂parameters, in an array the next call may overwrite. */
     private INDArray backpropagate(INDArray scoreGradient) {
         if (lastInputs == null) {
             throw new IllegalStateException("a gradient needs a forwardForTraining first");

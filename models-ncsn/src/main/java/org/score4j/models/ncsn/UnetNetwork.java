@@ -30,7 +30,8 @@ interface UnetNetwork {
     /**
      * The flat parameter gradient of Σ out ⊙ g, g of the output's shape. An implementation may reuse the forward pass
      * of the last {@link #output} call with the same {@code x} and {@code sigmaFeatures} arrays (the same objects, and
-     * no {@link #load} since), so callers must not change those arrays in between.
+     * no {@link #load} since), so callers must not change those arrays in between. The result may be an array of the
+     * network's that the next call overwrites.
      */
     INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g);
 }
