@@ -13,10 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Tensors;
 
 /**
- * The U-Net of {@link NcsnUnet} computed on the JVM and oneDNN: feature maps are dense NHWC {@link Planes}, each
- * convolution (output, input gradient, weight gradient) is a oneDNN primitive built once per batch size
- * ({@link OneDnnConvolution}), swish and its derivative are oneDNN's too ({@link OneDnnSwish}, from the kept
- * pre-activation), the rest of the elementwise work (bias, σ bias, residual sums, per-image sums) runs as vector-API
+ * The U-Net of {@link NcsnUnet} computed on the JVM and oneDNN: feature maps are {@link Planes}, in blocks of 16
+ * channels where every width divides into them (the convolutions then run Winograd's algorithm), else NHWC; each
+ * convolution (output with bias, input gradient, weight and bias gradients) is a oneDNN primitive built once per
+ * batch size ({@link OneDnnConvolution}), swish and its derivative are oneDNN's too ({@link OneDnnSwish}, from the
+ * kept pre-activation), the rest of the elementwise work (σ bias, residual sums, per-image sums, concatenation,
+ * upsampling) runs as vector-API
  * passes ({@link PlanarKernels}) split over score4j's threads, and every work array is allocated once per batch size
  * and reused. The same network as {@link UnetGraph} (tested against it), without SameDiff's per-op
  * overhead and per-step garbage.
@@ -36,6 +38,8 @@ final class DirectUnet implements UnetNetwork {
     private final UnetParameters parameters = new UnetParameters();
     private final int imageChannels;
     private final Planes.Geometry[] geometries;
+    /** Whether every width divides into blocks of 16 channels, so the maps inside are kept that way. */
+    private final boolean blocked;
     private final Dense sigma;
     private final Conv in;
     private final List<List<Block>> down = new ArrayList<>();
@@ -89,6 +93,7 @@ final class DirectUnet implements UnetNetwork {
         this.architecture = architecture;
         this.imageChannels = (int) exampleShape[0];
         int levels = architecture.levels();
+        blocked = java.util.stream.IntStream.range(0, levels).allMatch(level -> architecture.width(level) % 16 == 0);
         geometries = new Planes.Geometry[levels];
         for (int level = 0; level < levels; level++) {
             geometries[level] = new Planes.Geometry((int) exampleShape[1] >> level, (int) exampleShape[2] >> level);
@@ -196,7 +201,7 @@ final class DirectUnet implements UnetNetwork {
         lastX = x;
         lastFeatures = sigmaFeatures;
         lastTheta = theta;
-        input = planes("x", imageChannels, 0);
+        input = planes("x", imageChannels, imageChannels, 0);
         write(x, input);
         if (sigma != null) {
             features = Tensors.floats(sigmaFeatures);
@@ -242,7 +247,7 @@ final class DirectUnet implements UnetNetwork {
         Planes a = planes("out.a", out.in(), 0);
         swish(h, a);
         outputPre = h;
-        Planes y = planes("out.y", out.out(), 0);
+        Planes y = planes("out.y", out.out(), imageChannels, 0);
         convolve(out, a, y, null);
         return y;
     }
@@ -272,7 +277,7 @@ final class DirectUnet implements UnetNetwork {
     private void backward(INDArray g, Gradient gradient) {
         int levels = architecture.levels();
         embeddingGradient = sigma == null ? null : new float[embedding.length];
-        Planes dy = planes("out.dy", out.out(), 0);
+        Planes dy = planes("out.dy", out.out(), imageChannels, 0);
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
         convBackward(out, planes("out.a", out.in(), 0), dy, da, outputPre, false, gradient);
@@ -347,11 +352,11 @@ final class DirectUnet implements UnetNetwork {
 
     // ---------------------------------------------------------------------------------------------- convolutions
 
-    /** y ← conv(x) + bias, then {@code after} over y's positions on score4j's threads (null: nothing). */
+    /** y ← conv(x) + bias, then {@code after} over y's chunks on score4j's threads (null: nothing). */
     private void convolve(Conv c, Planes x, Planes y, FusedKernels.RowRange after) {
         primitives.get(c).forward(x, y, thetaPointer.getPointer(c.bias()));
         if (after != null) {
-            FusedKernels.inParts(y.positions(), y.channels(), after);
+            FusedKernels.inParts(y.chunks(), y.chunkLength(), after);
         }
     }
 
@@ -366,9 +371,7 @@ final class DirectUnet implements UnetNetwork {
         double[] sums = null;
         if (perImage) {
             double[] s = new double[batch * c.out()];
-            int plane = dz.geometry().plane();
-            FusedKernels.inParts(batch, plane * c.out(),
-                    (from, to) -> PlanarKernels.imageSums(dz, s, from * plane, to * plane));
+            FusedKernels.inParts(dz.chunks(), dz.chunkLength(), (from, to) -> PlanarKernels.imageSums(dz, s, from, to));
             sums = s;
         }
         OneDnnConvolution p = primitives.get(c);
@@ -395,13 +398,13 @@ final class DirectUnet implements UnetNetwork {
 
     /** big ← small repeated 2×2 (nearest-neighbour upsampling) when {@code up}, else small ← its gradient. */
     private void upsample(Planes small, Planes big, boolean up) {
-        FusedKernels.inParts(batch, big.geometry().plane() * small.channels(),
+        FusedKernels.inParts(big.chunks(), big.chunkLength(),
                 (from, to) -> PlanarKernels.upsample(small, big, up, from, to));
     }
 
     /** joined ← (first, second) along channels when {@code join}, else the reverse. */
     private void concat(Planes first, Planes second, Planes joined, boolean join) {
-        FusedKernels.inParts(joined.positions(), joined.channels(),
+        FusedKernels.inParts(batch, joined.geometry().plane() * joined.channels(),
                 (from, to) -> PlanarKernels.concat(first, second, joined, join, from, to));
     }
 
@@ -504,9 +507,21 @@ final class DirectUnet implements UnetNetwork {
         }
     }
 
-    /** Work maps for the current batch, allocated on first use. */
+    /** Work maps for the current batch, allocated on first use, in this network's layout for their channels. */
     private Planes planes(String name, int channels, int level) {
-        return work.computeIfAbsent(name, k -> Planes.allocate(channels, batch, geometries[level]));
+        return planes(name, channels, block(channels), level);
+    }
+
+    private Planes planes(String name, int channels, int block, int level) {
+        return work.computeIfAbsent(name, k -> Planes.allocate(channels, block, batch, geometries[level]));
+    }
+
+    /**
+     * Channels per block of the maps inside with {@code channels} channels: 16 where this network keeps its maps in
+     * blocks, else all (NHWC). The image's maps, in and out, are always NHWC.
+     */
+    private int block(int channels) {
+        return blocked && channels % 16 == 0 ? 16 : channels;
     }
 
     /** Work maps and primitives for batches of n, and the loaded kernels in the primitives. */
@@ -519,8 +534,8 @@ final class DirectUnet implements UnetNetwork {
             batch = n;
             for (Conv c : convolutions) {
                 Planes.Geometry input = geometries[c.stride() == 2 ? c.level() - 1 : c.level()];
-                primitives.put(c, new OneDnnConvolution(stream, n, c.in(), c.out(), c.k(), c.stride(), input,
-                        geometries[c.level()]));
+                primitives.put(c, new OneDnnConvolution(stream, n, c.in(), c != in && block(c.in()) == 16, c.out(),
+                        c != out && block(c.out()) == 16, c.k(), c.stride(), input, geometries[c.level()]));
             }
             kernelsLoaded = false;
         }
@@ -533,9 +548,9 @@ final class DirectUnet implements UnetNetwork {
         blockInputs.clear();
     }
 
-    /** dst ← src + add (see {@link PlanarKernels#finish}), over all positions on score4j's threads. */
+    /** dst ← src + add (see {@link PlanarKernels#finish}), over all chunks on score4j's threads. */
     private void finish(Planes src, Planes dst, Planes add) {
-        FusedKernels.inParts(src.positions(), src.channels(),
+        FusedKernels.inParts(src.chunks(), src.chunkLength(),
                 (from, to) -> PlanarKernels.finish(src, dst, add, null, from, to));
     }
 

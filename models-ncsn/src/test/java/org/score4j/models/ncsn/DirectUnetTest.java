@@ -25,7 +25,10 @@ class DirectUnetTest {
             "3, 8, 12, 4, 1-2, 2, none",
             "2, 12, 20, 4, 1-3-2, 1, bias",
             "1, 5, 7, 4, 2, 1, bias",
-            "2, 16, 8, 3, 1-1-2-2, 2, bias"})
+            "2, 16, 8, 3, 1-1-2-2, 2, bias",
+            "1, 12, 12, 16, 1-2, 1, bias",
+            "3, 8, 8, 16, 1-1, 2, none",
+            "1, 8, 8, 32, 1-2, 1, bias"})
     void computesTheSameNetworkAsTheGraph(int channels, int height, int width, int base, String multipliers,
                                          int blocks, String conditioning) {
         UnetArchitecture arch = new UnetArchitecture(base, Arrays.stream(multipliers.split("-")).map(Integer::valueOf)
@@ -100,16 +103,26 @@ class DirectUnetTest {
         assertThat(gradients[1]).isEqualTo(gradients[0]);
     }
 
-    /** The U-Net's convolution shapes run on oneDNN's JIT kernels, not its slow reference code. */
-    @ParameterizedTest(name = "{0} → {1} channels, {2}×{2}, {3}×{3} kernel, stride {4}")
-    @CsvSource({"1, 32, 28, 3, 1", "32, 32, 28, 3, 1", "32, 64, 14, 3, 2", "64, 64, 7, 3, 1", "128, 64, 14, 1, 1",
-            "64, 32, 28, 3, 1", "32, 1, 28, 3, 1", "3, 8, 5, 3, 1"})
-    void runsOnJitKernels(int in, int out, int size, int k, int stride) {
+    /**
+     * The U-Net's convolution shapes run on oneDNN's JIT kernels, not its slow reference code; in blocks of 16
+     * channels, 3×3 kernels of stride 1 run Winograd's.
+     */
+    @ParameterizedTest(name = "{0} → {2} channels (in blocks: {1}, {3}), {4}×{4}, {5}×{5} kernel, stride {6}")
+    @CsvSource({"1, false, 32, false, 28, 3, 1", "32, false, 32, false, 28, 3, 1", "32, false, 64, false, 14, 3, 2",
+            "64, false, 64, false, 7, 3, 1", "128, false, 64, false, 14, 1, 1", "64, false, 32, false, 28, 3, 1",
+            "32, false, 1, false, 28, 3, 1", "3, false, 8, false, 5, 3, 1",
+            "1, false, 32, true, 28, 3, 1", "32, true, 32, true, 28, 3, 1", "32, true, 64, true, 14, 3, 2",
+            "64, true, 64, true, 7, 3, 1", "128, true, 64, true, 14, 1, 1", "128, true, 64, true, 7, 3, 1",
+            "32, true, 1, false, 28, 3, 1", "16, true, 3, false, 8, 3, 1", "16, true, 16, true, 8, 3, 1"})
+    void runsOnJitKernels(int in, boolean inBlocked, int out, boolean outBlocked, int size, int k, int stride) {
         Planes.Geometry input = new Planes.Geometry(size, size);
         Planes.Geometry output = new Planes.Geometry(size / stride, size / stride);
-        String implementation = new OneDnnConvolution(new org.bytedeco.dnnl.stream(OneDnn.engine()), 64, in, out, k,
-                stride, input, output).implementation();
+        String implementation = new OneDnnConvolution(new org.bytedeco.dnnl.stream(OneDnn.engine()), 64, in, inBlocked,
+                out, outBlocked, k, stride, input, output).implementation();
         assertThat(implementation.split(" / ")).hasSize(3).noneMatch(i -> i.startsWith("ref"));
+        if (inBlocked && outBlocked && k == 3 && stride == 1 && in >= 32) {
+            assertThat(implementation.split(" / ")).allMatch(i -> i.contains("wino"));
+        }
     }
 
     /** max |actual − expected| within {@code tolerance} of max |expected|. */
