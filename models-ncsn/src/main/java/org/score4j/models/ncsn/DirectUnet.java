@@ -18,10 +18,9 @@ import org.score4j.api.Tensors;
  * convolution (output with bias, input gradient, weight and bias gradients) is a oneDNN primitive built once per
  * batch size ({@link OneDnnConvolution}), swish and its derivative are oneDNN's too ({@link OneDnnSwish}, from the
  * kept pre-activation), the rest of the elementwise work (σ bias, residual sums, per-image sums, concatenation,
- * upsampling) runs as vector-API
- * passes ({@link PlanarKernels}) split over score4j's threads, and every work array is allocated once per batch size
- * and reused. The same network as {@link UnetGraph} (tested against it), without SameDiff's per-op
- * overhead and per-step garbage.
+ * upsampling) runs as vector-API passes ({@link PlanarKernels}) split over score4j's threads, and every work array is
+ * allocated once per batch size and reused. The same network as {@link UnetGraph} (tested against it), without
+ * SameDiff's per-op overhead and per-step garbage.
  */
 final class DirectUnet implements UnetNetwork {
     /** A convolution whose output is at resolution {@code level}. */

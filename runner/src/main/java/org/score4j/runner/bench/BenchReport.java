@@ -62,8 +62,11 @@ final class BenchReport {
         if (perSecond >= 1e6) {
             return String.format(Locale.ROOT, "%.2f M", perSecond / 1e6);
         }
-        return perSecond >= 1e3 ? String.format(Locale.ROOT, "%.1f k", perSecond / 1e3)
-                : String.format(Locale.ROOT, "%.1f", perSecond);
+        if (perSecond >= 1e3) {
+            // At least three significant digits: "1.01 k", not "1.0 k".
+            return String.format(Locale.ROOT, perSecond >= 1e4 ? "%.1f k" : "%.2f k", perSecond / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f", perSecond);
     }
 
     private static String gflops(double rate, Number flopsPerItem) {
