@@ -28,7 +28,8 @@ class DirectUnetTest {
             "2, 16, 8, 3, 1-1-2-2, 2, bias",
             "1, 12, 12, 16, 1-2, 1, bias",
             "3, 8, 8, 16, 1-1, 2, none",
-            "1, 8, 8, 32, 1-2, 1, bias"})
+            "1, 8, 8, 32, 1-2, 1, bias",
+            "2, 8, 8, 32, 1-2, 1, none"})
     void computesTheSameNetworkAsTheGraph(int channels, int height, int width, int base, String multipliers,
                                          int blocks, String conditioning) {
         UnetArchitecture arch = new UnetArchitecture(base, Arrays.stream(multipliers.split("-")).map(Integer::valueOf)
