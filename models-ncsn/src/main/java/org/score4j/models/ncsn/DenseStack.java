@@ -117,6 +117,21 @@ final class DenseStack {
      * @param trace filled for {@link #backward}, or null for inference
      */
     INDArray forward(Views p, INDArray input, Trace trace) {
+        return small(input.size(0)) ? OneDnn.onOneThread(() -> forwardPass(p, input, trace))
+                : forwardPass(p, input, trace);
+    }
+
+    /**
+     * Whether a pass over {@code rows} rows is small enough to run oneDNN's primitives on one thread: at most
+     * {@link #SMALL} values in the widest layer's activations (a batch of 512 at width 128).
+     */
+    private boolean small(long rows) {
+        return products.fusesActivation() && rows * java.util.Arrays.stream(widths).max().orElse(1) <= SMALL;
+    }
+
+    private static final long SMALL = 1 << 16;
+
+    private INDArray forwardPass(Views p, INDArray input, Trace trace) {
         Scratch scratch = trace != null ? training : inference;
         int n = (int) input.size(0);
         INDArray h = input;
@@ -182,6 +197,17 @@ final class DenseStack {
      * {@code trace}; {@code g} is overwritten.
      */
     void backward(Views p, Trace trace, INDArray g, Views gradient) {
+        if (small(g.size(0))) {
+            OneDnn.onOneThread(() -> {
+                backwardPass(p, trace, g, gradient);
+                return null;
+            });
+        } else {
+            backwardPass(p, trace, g, gradient);
+        }
+    }
+
+    private void backwardPass(Views p, Trace trace, INDArray g, Views gradient) {
         INDArray delta = g.castTo(DataType.FLOAT);
         int n = (int) delta.size(0);
         for (int l = widths.length - 2; l >= 0; l--) {

@@ -28,6 +28,37 @@ final class OneDnn {
         stream._wait();
     }
 
+    /**
+     * Runs {@code work} with oneDNN's primitives on the calling thread alone: OpenMP's thread count for this thread
+     * is 1 meanwhile (oneDNN reads it at every call) and is restored after. For products too small to share: waking
+     * the other threads for each of a small layer's primitives cost more than it saved, and made the time of a
+     * batch-256 MLP step vary 2× between runs on two cores. Each value is then summed on one thread, as it is in
+     * oneDNN's own split of these shapes, so the results are the same.
+     */
+    static <T> T onOneThread(java.util.function.Supplier<T> work) {
+        org.nd4j.nativeblas.NativeOps ops = Threads.OPS;
+        int threads = ops.ompGetMaxThreads();
+        if (threads <= 1) {
+            return work.get();
+        }
+        ops.setOmpNumThreads(1);
+        try {
+            return work.get();
+        } finally {
+            ops.setOmpNumThreads(threads);
+        }
+    }
+
+    /** libnd4j's calls into the OpenMP runtime that oneDNN shares, after ND4J has loaded its backend. */
+    private static final class Threads {
+        private static final org.nd4j.nativeblas.NativeOps OPS;
+
+        static {
+            org.nd4j.linalg.factory.Nd4j.getBackend();
+            OPS = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        }
+    }
+
     /** A memory object of this layout without data: every call sets its data handle first. */
     static org.bytedeco.dnnl.memory handle(org.bytedeco.dnnl.memory.desc layout) {
         return new org.bytedeco.dnnl.memory(layout, engine(), (org.bytedeco.javacpp.Pointer) null);
