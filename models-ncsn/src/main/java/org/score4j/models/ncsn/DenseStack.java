@@ -25,6 +25,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class DenseStack {
     private final int[] widths;
+    /** The widest layer's width. */
+    private final int widest;
     private final MatrixProducts products;
     private final boolean fused;
     private final Scratch inference = new Scratch();
@@ -51,6 +53,7 @@ final class DenseStack {
             throw new IllegalArgumentException("need an input and an output width");
         }
         this.widths = widths.clone();
+        this.widest = java.util.Arrays.stream(widths).max().getAsInt();
         this.activation = switch (activation) {
             case "swish" -> null;
             case "relu" -> Activation.RELU.getActivationFunction();
@@ -126,7 +129,7 @@ final class DenseStack {
      * {@link #SMALL} values in the widest layer's activations (a batch of 512 at width 128).
      */
     private boolean small(long rows) {
-        return products.fusesActivation() && rows * java.util.Arrays.stream(widths).max().orElse(1) <= SMALL;
+        return products.fusesActivation() && rows * widest <= SMALL;
     }
 
     private static final long SMALL = 1 << 16;

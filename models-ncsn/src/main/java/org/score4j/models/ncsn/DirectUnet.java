@@ -200,7 +200,7 @@ final class DirectUnet implements UnetNetwork {
         lastX = x;
         lastFeatures = sigmaFeatures;
         lastTheta = theta;
-        input = planes("x", imageChannels, imageChannels, 0);
+        input = imagePlanes("x");
         write(x, input);
         if (sigma != null) {
             features = Tensors.floats(sigmaFeatures);
@@ -246,7 +246,7 @@ final class DirectUnet implements UnetNetwork {
         Planes a = planes("out.a", out.in(), 0);
         swish(h, a);
         outputPre = h;
-        Planes y = planes("out.y", out.out(), imageChannels, 0);
+        Planes y = imagePlanes("out.y");
         convolve(out, a, y, null);
         return y;
     }
@@ -276,7 +276,7 @@ final class DirectUnet implements UnetNetwork {
     private void backward(INDArray g, Gradient gradient) {
         int levels = architecture.levels();
         embeddingGradient = sigma == null ? null : new float[embedding.length];
-        Planes dy = planes("out.dy", out.out(), imageChannels, 0);
+        Planes dy = imagePlanes("out.dy");
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
         convBackward(out, planes("out.a", out.in(), 0), dy, da, outputPre, false, gradient);
@@ -511,6 +511,11 @@ final class DirectUnet implements UnetNetwork {
         return planes(name, channels, block(channels), level);
     }
 
+    /** Work maps of the image's channels at full resolution (the input, the output): always NHWC. */
+    private Planes imagePlanes(String name) {
+        return planes(name, imageChannels, imageChannels, 0);
+    }
+
     private Planes planes(String name, int channels, int block, int level) {
         return work.computeIfAbsent(name, k -> Planes.allocate(channels, block, batch, geometries[level]));
     }
@@ -532,6 +537,7 @@ final class DirectUnet implements UnetNetwork {
             swishes.clear();
             batch = n;
             for (Conv c : convolutions) {
+                // The first convolution reads and the last writes image maps (imagePlanes): NHWC.
                 Planes.Geometry input = geometries[c.stride() == 2 ? c.level() - 1 : c.level()];
                 primitives.put(c, new OneDnnConvolution(stream, n, c.in(), c != in && block(c.in()) == 16, c.out(),
                         c != out && block(c.out()) == 16, c.k(), c.stride(), input, geometries[c.level()]));

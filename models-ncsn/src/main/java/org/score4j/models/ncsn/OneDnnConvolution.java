@@ -80,27 +80,26 @@ final class OneDnnConvolution {
         long[] after = {
                 (output.height() - 1L) * stride + k - input.height() - before[0],
                 (output.width() - 1L) * stride + k - input.width() - before[1]};
+        algorithm method = algorithm.convolution_direct;
         convolution_forward.primitive_desc f = null;
         if (blocked && k == 3 && stride == 1) {
             try {
                 f = forwardDescription(algorithm.convolution_winograd, source, anyKernel, biasLayout, destination,
                         strides, before, after);
+                method = algorithm.convolution_winograd;
             } catch (RuntimeException unimplemented) {
                 // Not for every shape (16 channels, for one): the direct kernels then.
             }
         }
         if (f == null) {
-            f = forwardDescription(algorithm.convolution_direct, source, anyKernel, biasLayout, destination, strides,
-                    before, after);
+            f = forwardDescription(method, source, anyKernel, biasLayout, destination, strides, before, after);
         }
-        algorithm method = f.impl_info_str().getString().contains("wino") ? algorithm.convolution_winograd
-                : algorithm.convolution_direct;
         convolution_backward_data.primitive_desc d = new convolution_backward_data.primitive_desc(
                 new convolution_backward_data.desc(method, source, anyKernel, destination, strides, before, after),
-                OneDnn.engine(), f);
+                engine, f);
         convolution_backward_weights.primitive_desc w = new convolution_backward_weights.primitive_desc(
                 new convolution_backward_weights.desc(method, source, anyKernel, biasLayout, destination, strides,
-                        before, after), OneDnn.engine(), f);
+                        before, after), engine, f);
         implementation = f.impl_info_str().getString() + " / " + d.impl_info_str().getString() + " / "
                 + w.impl_info_str().getString();
         forward = new convolution_forward(f);

@@ -1,6 +1,5 @@
 package org.score4j.models.ncsn;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -27,10 +26,7 @@ final class Planes {
         }
     }
 
-    private static final float[] ZEROS = new float[4096];
-
     private final FloatPointer memory;
-    private final ByteBuffer bytes;
     private final FloatBuffer floats;
     private final int channels;
     private final int block;
@@ -39,17 +35,11 @@ final class Planes {
 
     private Planes(FloatPointer memory, int channels, int block, int batch, Geometry geometry) {
         this.memory = memory;
-        this.bytes = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-        this.floats = bytes.asFloatBuffer();
+        this.floats = memory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.channels = channels;
         this.block = block;
         this.batch = batch;
         this.geometry = geometry;
-    }
-
-    /** Zeroed NHWC maps of {@code channels} × {@code batch} images. */
-    static Planes allocate(int channels, int batch, Geometry geometry) {
-        return allocate(channels, channels, batch, geometry);
     }
 
     /** Zeroed maps of {@code channels} × {@code batch} images in blocks of {@code block} channels (C or 16). */
@@ -105,7 +95,7 @@ final class Planes {
         return positions() * channels;
     }
 
-    /** Float index in {@link #bytes()} of position p's first channel, in NHWC maps. */
+    /** Float index in {@link #floats()} of position p's first channel, in NHWC maps. */
     int index(int p) {
         if (!channelsLast()) {
             throw new IllegalStateException("positions are not contiguous in blocks of " + block + " channels");
@@ -113,12 +103,10 @@ final class Planes {
         return p * channels;
     }
 
-    /** The maps' memory, native byte order; indexes from {@link #index}. */
-    ByteBuffer bytes() {
-        return bytes;
-    }
-
-    /** The maps' memory as floats, for absolute gets and puts (which any thread may make); indexes from {@link #index}. */
+    /**
+     * The maps' memory as floats, for absolute gets and puts (which any thread may make): chunk i from float
+     * i·{@link #chunkLength()}, and in NHWC maps position p from {@link #index}(p).
+     */
     FloatBuffer floats() {
         return floats;
     }
@@ -126,18 +114,6 @@ final class Planes {
     /** The maps' memory, for oneDNN. */
     FloatPointer pointer() {
         return memory;
-    }
-
-    /** Zeroes the data. */
-    void zero() {
-        FloatBuffer f = floats;
-        int from = 0;
-        int end = length();
-        while (from < end) {
-            int n = Math.min(ZEROS.length, end - from);
-            f.put(from, ZEROS, 0, n);
-            from += n;
-        }
     }
 
     /** Frees the native memory now instead of when the collector finds it. */
