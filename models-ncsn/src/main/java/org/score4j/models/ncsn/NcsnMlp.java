@@ -82,6 +82,9 @@ public final class NcsnMlp implements ScoreModel {
         this.gradients = stack.views(gradient);
     }
 
+    /** ND4J's generator seeded with 0 gave different parameters at every call; seed 0 stands for this seed instead. */
+    private static final long SEED_FOR_ZERO = 0x5DEECE66DL;
+
     /** A freshly initialised network for {@code spec}; the same spec gives the same parameters. */
     public static NcsnMlp create(MlpArchitecture architecture, ModelSpec spec) {
         Objects.requireNonNull(architecture, "architecture");
@@ -91,7 +94,7 @@ public final class NcsnMlp implements ScoreModel {
         int d = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         ModelSpec.Optimizer opt = spec.optimizer();
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(spec.seed())
+                .seed(spec.seed() != 0 ? spec.seed() : SEED_FOR_ZERO)
                 .dataType(DataType.FLOAT)
                 .optimizationAlgo(OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT)
                 .updater(new Adam(opt.learningRate(), opt.beta1(), opt.beta2(), 1e-8))

@@ -122,6 +122,17 @@ class NcsnMlpTest {
     }
 
     @Test
+    void theSameSpecGivesTheSameParametersEvenWithSeedZero() {
+        // ND4J's generator seeded with 0 gives different parameters at every call; the model must not.
+        for (long seed : new long[] {0, 5}) {
+            assertThat(NcsnMlp.create(SMALL, spec(3, seed)).parameters().toFloatVector())
+                    .containsExactly(NcsnMlp.create(SMALL, spec(3, seed)).parameters().toFloatVector());
+        }
+        assertThat(NcsnMlp.create(SMALL, spec(3, 0)).parameters().toFloatVector())
+                .isNotEqualTo(NcsnMlp.create(SMALL, spec(3, 5)).parameters().toFloatVector());
+    }
+
+    @Test
     void countsTheMultiplyAddsOfItsLayers() {
         // 3 inputs + log σ + 4 features = 8 → 16 → 16 → 3
         assertThat(NcsnMlp.create(SMALL, spec(3, 0)).forwardFlops()).hasValue(2L * (8 * 16 + 16 * 16 + 16 * 3));
