@@ -50,7 +50,14 @@ public final class Tensors {
      * @since API 1.6
      */
     public static float[] floats(INDArray a) {
-        return dense(a).data().asFloat();
+        INDArray d = dense(a);
+        if (d.dataType() != DataType.FLOAT || !HOST || d.length() == 0) {
+            return d.data().asFloat();
+        }
+        float[] out = new float[(int) d.length()];
+        nio(d).asFloatBuffer().get(out);
+        java.lang.ref.Reference.reachabilityFence(d); // the buffer does not keep a copy's memory alive
+        return out;
     }
 
     /**
@@ -59,17 +66,37 @@ public final class Tensors {
      * @since API 1.6
      */
     public static double[] doubles(INDArray a) {
-        return dense(a).data().asDouble();
+        INDArray d = dense(a);
+        if (!HOST || d.length() == 0 || (d.dataType() != DataType.FLOAT && d.dataType() != DataType.DOUBLE)) {
+            return d.data().asDouble();
+        }
+        double[] out = new double[(int) d.length()];
+        if (d.dataType() == DataType.DOUBLE) {
+            nio(d).asDoubleBuffer().get(out);
+        } else {
+            java.nio.FloatBuffer values = nio(d).asFloatBuffer();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = values.get(i);
+            }
+        }
+        java.lang.ref.Reference.reachabilityFence(d);
+        return out;
     }
 
     /**
      * A new C-order array of {@code type} (a floating-point type) holding {@code values}, shape {@code shape}.
      *
+     * @throws IllegalArgumentException if {@code shape} does not hold exactly {@code values.length} values
      * @since API 1.6
      */
     public static INDArray array(double[] values, DataType type, long... shape) {
         if (type == DataType.DOUBLE) {
-            return Nd4j.create(values, shape, 'c');
+            INDArray a = uninitialized(DataType.DOUBLE, values.length, shape);
+            if (a == null) {
+                return Nd4j.create(values, shape, 'c');
+            }
+            nio(a).asDoubleBuffer().put(values);
+            return a;
         }
         float[] f = new float[values.length];
         for (int i = 0; i < f.length; i++) {
@@ -81,11 +108,43 @@ public final class Tensors {
     /**
      * A new C-order array of {@code type} (a floating-point type) holding {@code values}, shape {@code shape}.
      *
+     * @throws IllegalArgumentException if {@code shape} does not hold exactly {@code values.length} values
      * @since API 1.6
      */
     public static INDArray array(float[] values, DataType type, long... shape) {
-        INDArray a = Nd4j.create(values, shape, 'c');
+        INDArray a = uninitialized(DataType.FLOAT, values.length, shape);
+        if (a == null) {
+            a = Nd4j.create(values, shape, 'c');
+        } else {
+            nio(a).asFloatBuffer().put(values);
+        }
         return type == DataType.FLOAT ? a : a.castTo(type);
+    }
+
+    /**
+     * A new C-order array of {@code shape} for {@code length} values to be copied in whole, or null where that copy
+     * cannot go through its memory (an empty array, or one outside this process). ND4J's {@code Nd4j.create(float[], ...)} writes value by value,
+     * several times slower than one bulk copy for the few thousand values of a batch.
+     */
+    private static INDArray uninitialized(DataType type, int length, long[] shape) {
+        long count = 1;
+        for (long s : shape) {
+            count *= s;
+        }
+        if (count != length) {
+            throw new IllegalArgumentException(length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        return length == 0 || !HOST ? null : Nd4j.createUninitialized(type, shape, 'c');
+    }
+
+    /** Whether arrays live in this process's memory (the CPU backend), where they can be copied in bulk. */
+    private static final boolean HOST = Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend");
+
+    /** The memory of a dense array as a native-order buffer over its values. */
+    private static java.nio.ByteBuffer nio(INDArray a) {
+        long bytes = a.length() * a.dataType().width();
+        return new org.bytedeco.javacpp.BytePointer(a.data().addressPointer()).capacity(bytes).limit(bytes)
+                .asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
     }
 
     /** {@code a} itself when its buffer holds exactly its values in C order, else a C-order copy. */

@@ -2,8 +2,9 @@ package org.score4j.datasets;
 
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.score4j.api.Dataset;
+import org.score4j.api.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**
@@ -123,7 +124,7 @@ public final class ImageSet implements Dataset {
     private INDArray draw(int n, RandomSource rng, int[] index) {
         int d = images[0].length;
         float[] out = new float[n * d];
-        float[] u = dequantize ? rng.uniform(0, 1, n, d).data().asFloat() : null;
+        float[] u = dequantize ? Tensors.floats(rng.uniform(0, 1, n, d)) : null;
         for (int i = 0; i < n; i++) {
             byte[] img = images[index[i]];
             for (int k = 0; k < d; k++) {
@@ -132,7 +133,7 @@ public final class ImageSet implements Dataset {
             }
         }
         long[] full = new long[] {n, shape[0], shape[1], shape[2]};
-        return Nd4j.create(out, full, 'c');
+        return Tensors.array(out, DataType.FLOAT, full);
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.ScoreFunction;
+import org.score4j.api.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**
@@ -121,12 +121,13 @@ public final class GaussianMixture {
     /** Draws {@code n} points, {@code [n, d]} FLOAT. */
     public INDArray sample(int n, RandomSource rng) {
         int d = dimension();
-        float[] u = rng.uniform(0, 1, n).data().asFloat();
-        float[] z = rng.normal(n, d).data().asFloat();
+        float[] u = Tensors.floats(rng.uniform(0, 1, n));
+        float[] z = Tensors.floats(rng.normal(n, d));
         float[] out = new float[n * d];
+        Level data = level(0);
         for (int i = 0; i < n; i++) {
             int c = componentAt(u[i]);
-            double[][] l = level(0).factors[c];
+            double[][] l = data.factors[c];
             for (int a = 0; a < d; a++) {
                 double v = means[c][a];
                 for (int b = 0; b <= a; b++) {
@@ -135,7 +136,7 @@ public final class GaussianMixture {
                 out[i * d + a] = (float) v;
             }
         }
-        return Nd4j.create(out, new long[] {n, d}, 'c');
+        return Tensors.array(out, DataType.FLOAT, n, d);
     }
 
     /** log q_σ(x). */
@@ -200,7 +201,7 @@ public final class GaussianMixture {
                 double[] s = score(row, ss[i]);
                 System.arraycopy(s, 0, out, i * d, d);
             }
-            return Nd4j.create(out, new long[] {n, d}, 'c').castTo(x.dataType());
+            return Tensors.array(out, x.dataType(), n, d);
         };
     }
 

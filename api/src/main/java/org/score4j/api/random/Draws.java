@@ -1,8 +1,9 @@
 package org.score4j.api.random;
 
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.Tensors;
 
 /** Fills float buffers from a stream; the one place that turns a stream's values into arrays. */
 final class Draws {
@@ -46,6 +47,6 @@ final class Draws {
     }
 
     static INDArray array(float[] values, long[] shape) {
-        return Nd4j.create(values, shape, 'c');
+        return Tensors.array(values, DataType.FLOAT, shape);
     }
 }

@@ -357,7 +357,7 @@ public final class NcsnMlp implements ScoreModel {
         int embedding = architecture.embedding();
         int width = dimension + SigmaFeatures.width(embedding);
         float[] values = Tensors.floats(x);
-        double[] sigmas = sigma.toDoubleVector();
+        double[] sigmas = Tensors.doubles(sigma);
         float[] out = new float[n * width];
         for (int i = 0; i < n; i++) {
             double factor = architecture.inputScaling() ? SigmaFeatures.inputFactor(sigmas[i], dataScale) : 1;
@@ -368,7 +368,7 @@ public final class NcsnMlp implements ScoreModel {
             }
         }
         SigmaFeatures.writeRows(sigmas, dataScale, embedding, out, width, dimension);
-        return Nd4j.create(out, new long[] {n, width}, 'c');
+        return Tensors.array(out, DataType.FLOAT, n, width);
     }
 
     private INDArray toScore(INDArray out, INDArray sigma, DataType type) {

@@ -2,7 +2,7 @@ package org.score4j.models.ncsn;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.Tensors;
 
 /**
  * The noise-level inputs the NCSN models share: features of log σ and the input scale √(σ² + s²). Computed per
@@ -40,11 +40,11 @@ final class SigmaFeatures {
      * @return [N, 1 + embedding] float features
      */
     static INDArray of(INDArray sigma, double dataScale, int embedding) {
-        double[] s = sigma.toDoubleVector();
+        double[] s = Tensors.doubles(sigma);
         int w = width(embedding);
         float[] out = new float[s.length * w];
         writeRows(s, dataScale, embedding, out, w, 0);
-        return Nd4j.create(out, new long[] {s.length, w}, 'c');
+        return Tensors.array(out, DataType.FLOAT, s.length, w);
     }
 
     /**
@@ -75,11 +75,11 @@ final class SigmaFeatures {
 
     /** √(σ² + s²) as a float column [N, 1]: dividing by it gives inputs of unit scale at every level. */
     static INDArray inputScale(INDArray sigma, double dataScale) {
-        double[] s = sigma.toDoubleVector();
+        double[] s = Tensors.doubles(sigma);
         float[] out = new float[s.length];
         for (int i = 0; i < s.length; i++) {
             out[i] = (float) (1 / inputFactor(s[i], dataScale));
         }
-        return Nd4j.create(out, new long[] {s.length, 1}, 'c').castTo(DataType.FLOAT);
+        return Tensors.array(out, DataType.FLOAT, s.length, 1);
     }
 }
