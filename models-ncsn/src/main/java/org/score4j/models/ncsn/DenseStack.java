@@ -222,10 +222,10 @@ final class DenseStack {
             }
             INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
             if (activation == null && products.fusesActivation()) {
-                INDArray d = backward.get("delta" + l, n, widths[l]);
+                // In place: one array less to bring into the cache.
                 swish(n, widths[l]).backward(NativeArrays.pointer(trace.hidden.get(l - 1)), NativeArrays.pointer(back),
-                        NativeArrays.pointer(d));
-                delta = d;
+                        NativeArrays.pointer(back));
+                delta = back;
             } else if (activation == null && fused) {
                 FusedKernels.swishBackward(back, trace.hidden.get(l - 1), in);
                 delta = back;

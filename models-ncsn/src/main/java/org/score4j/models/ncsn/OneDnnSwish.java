@@ -55,7 +55,7 @@ final class OneDnnSwish {
         OneDnn.execute(stream, forward, forwardArgs);
     }
 
-    /** d ← g·swish′(z), for the gradient g of swish(z). */
+    /** d ← g·swish′(z), for the gradient g of swish(z); d may be g. */
     void backward(Pointer zValues, Pointer g, Pointer d) {
         z.set_data_handle(zValues);
         gradient.set_data_handle(g);
