@@ -54,24 +54,72 @@ final class SigmaFeatures {
      */
     static void writeRows(double[] sigmas, double dataScale, int embedding, float[] out, int stride, int offset) {
         int w = width(embedding);
-        java.util.Map<Long, Integer> first = new java.util.HashMap<>();
+        FirstRows first = new FirstRows(Math.min(sigmas.length, DISTINCT));
         for (int i = 0; i < sigmas.length; i++) {
             int to = i * stride + offset;
-            Integer seen = i > 0 && sigmas[i] == sigmas[i - 1] ? Integer.valueOf(i - 1)
-                    : first.get(Double.doubleToLongBits(sigmas[i]));
-            if (seen != null) {
+            int seen = i > 0 && sigmas[i] == sigmas[i - 1] ? i - 1 : first.get(sigmas[i]);
+            if (seen >= 0) {
                 System.arraycopy(out, seen * stride + offset, out, to, w);
                 continue;
             }
             write(sigmas[i], dataScale, embedding, out, to);
-            if (first.size() < DISTINCT) {
-                first.put(Double.doubleToLongBits(sigmas[i]), i);
-            }
+            first.add(sigmas[i], i);
         }
     }
 
     /** Levels remembered per batch by {@link #writeRows}; beyond them features are computed row by row. */
     private static final int DISTINCT = 1024;
+
+    /**
+     * The first row of each level seen, for up to a fixed number of levels: open addressing on the level's bits in a
+     * table at most half full (a boxed map cost as much as the features it saved).
+     */
+    private static final class FirstRows {
+        private final long[] levels;
+        /** Row + 1, 0 for an empty slot. */
+        private final int[] rows;
+        private final int limit;
+        private final int shift;
+        private int size;
+
+        FirstRows(int limit) {
+            int capacity = Integer.highestOneBit(Math.max(1, limit)) * 4;
+            this.levels = new long[capacity];
+            this.rows = new int[capacity];
+            this.limit = limit;
+            this.shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        }
+
+        /** The first row of {@code level}, or −1. */
+        int get(double level) {
+            long bits = Double.doubleToLongBits(level);
+            for (int slot = slot(bits); rows[slot] != 0; slot = (slot + 1) & (rows.length - 1)) {
+                if (levels[slot] == bits) {
+                    return rows[slot] - 1;
+                }
+            }
+            return -1;
+        }
+
+        /** Remembers {@code row} for a level not seen before, while there is room. */
+        void add(double level, int row) {
+            if (size == limit) {
+                return;
+            }
+            long bits = Double.doubleToLongBits(level);
+            int slot = slot(bits);
+            while (rows[slot] != 0) {
+                slot = (slot + 1) & (rows.length - 1);
+            }
+            levels[slot] = bits;
+            rows[slot] = row + 1;
+            size++;
+        }
+
+        private int slot(long bits) {
+            return (int) ((bits * 0x9E3779B97F4A7C15L) >>> shift);
+        }
+    }
 
     /** √(σ² + s²) as a float column [N, 1]: dividing by it gives inputs of unit scale at every level. */
     static INDArray inputScale(INDArray sigma, double dataScale) {
