@@ -123,8 +123,9 @@ public final class Tensors {
 
     /**
      * A new C-order array of {@code shape} for {@code length} values to be copied in whole, or null where that copy
-     * cannot go through its memory (an empty array, or one outside this process). ND4J's {@code Nd4j.create(float[], ...)} writes value by value,
-     * several times slower than one bulk copy for the few thousand values of a batch.
+     * cannot go through its memory (an empty array, or one outside this process). ND4J's
+     * {@code Nd4j.create(float[], ...)} writes value by value, several times slower than one bulk copy for the few
+     * thousand values of a batch.
      */
     private static INDArray uninitialized(DataType type, int length, long[] shape) {
         long count = 1;
