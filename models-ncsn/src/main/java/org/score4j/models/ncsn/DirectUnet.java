@@ -259,7 +259,7 @@ final class DirectUnet implements UnetNetwork {
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes v1 = planes(b.name() + ".v1", b.conv1().out(), level);
         float[] e = b.sigma() == null ? null : denseForward(b.sigma(), embedding, batch);
-        convolve(b.conv1(), a0, v1, e == null ? null : (from, to) -> PlanarKernels.finish(v1, v1, null, e, from, to));
+        convolve(b.conv1(), a0, v1, e == null ? null : finishing(v1, null, e));
         swish(v1, a1);
         Planes add = h;
         if (b.skip() != null) {
@@ -267,7 +267,7 @@ final class DirectUnet implements UnetNetwork {
             convolve(b.skip(), h, add, null);
         }
         Planes y = planes(b.name() + ".y", b.conv2().out(), level);
-        convolve(b.conv2(), a1, y, finishing(y, add));
+        convolve(b.conv2(), a1, y, finishing(y, add, null));
         return y;
     }
 
@@ -559,9 +559,9 @@ final class DirectUnet implements UnetNetwork {
                 (from, to) -> PlanarKernels.finish(src, dst, add, null, from, to));
     }
 
-    /** y ← y + add (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
-    private FusedKernels.RowRange finishing(Planes y, Planes add) {
-        return (from, to) -> PlanarKernels.finish(y, y, add, null, from, to);
+    /** y ← y + add + e[image] (see {@link PlanarKernels#finish}) as the pass after {@link #convolve}. */
+    private FusedKernels.RowRange finishing(Planes y, Planes add, float[] e) {
+        return (from, to) -> PlanarKernels.finish(y, y, add, e, from, to);
     }
 
     /** a ← swish(z) on oneDNN; z is kept as the pre-activation the backward pass needs. */

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The elementwise work of {@link DirectUnet} on {@link Planes} with the JDK's vector API, over ranges of chunks or
  * of whole images. Runs of positions are copied into heap arrays and computed there (see
- * {@link VectorKernels#biasSwish} for why); a position's channels of a block are whole vectors and then single floats. Only
- * {@link DirectUnet} touches this class, and only when the {@code jdk.incubator.vector} module is present.
+ * {@link VectorKernels#biasSwish} for why), in whole vectors. Only {@link DirectUnet} touches this class, and only
+ * when the {@code jdk.incubator.vector} module is present.
  */
 final class PlanarKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
