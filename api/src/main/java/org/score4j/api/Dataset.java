@@ -7,7 +7,8 @@ import org.score4j.api.random.RandomSource;
 
 /**
  * A source of training (and evaluation) examples. Images are {@code [C, H, W]} examples with values in [0, 1]
- * (see each data set for its scaling and dequantisation).
+ * (see each data set for its scaling and dequantisation). Data sets whose examples carry class labels implement
+ * {@link LabelledDataset} too.
  */
 public interface Dataset {
 
@@ -36,25 +37,6 @@ public interface Dataset {
     }
 
     /**
-     * The number of classes when examples carry a class label (e.g. the digit an image shows), else 0.
-     *
-     * @since API 1.1
-     */
-    default int classes() {
-        return 0;
-    }
-
-    /**
-     * Draws examples as {@link #sample} does, with their labels in [0, classes()).
-     *
-     * @throws UnsupportedOperationException when {@link #classes()} is 0
-     * @since API 1.1
-     */
-    default Labelled sampleLabelled(int n, RandomSource rng) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no class labels");
-    }
-
-    /**
      * Examples of the same kind kept out of training (e.g. a test split), for held-out metrics: denoising loss,
      * nearest-neighbour distances, classifier features. Empty when the data set has none.
      *
@@ -73,10 +55,15 @@ public interface Dataset {
     record Labelled(INDArray examples, int[] labels) {
         public Labelled {
             java.util.Objects.requireNonNull(examples, "examples");
-            java.util.Objects.requireNonNull(labels, "labels");
+            labels = java.util.Objects.requireNonNull(labels, "labels").clone();
             if (labels.length != examples.size(0)) {
                 throw new IllegalArgumentException(labels.length + " labels for " + examples.size(0) + " examples");
             }
+        }
+
+        @Override
+        public int[] labels() {
+            return labels.clone();
         }
     }
 }

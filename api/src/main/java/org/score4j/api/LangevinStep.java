@@ -3,8 +3,17 @@ package org.score4j.api;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The Langevin update in score4j's one convention (the NCSN paper's): x ← x + (α/2)·s + √α·z.
- * Samplers use this so that the convention lives in one place.
+ * The Langevin update in score4j's one convention (the NCSN paper's): x ← x + (α/2)·s + √α·z, and the conversions
+ * from the other forms in use. Samplers use this so that the convention lives in one place.
+ *
+ * <table>
+ *   <caption>Step-size conventions</caption>
+ *   <tr><th>source</th><th>its update</th><th>its step</th><th>α here</th></tr>
+ *   <tr><td>NCSN paper (Song &amp; Ermon 2019, Alg. 1)</td><td>x + (α/2)·s + √α·z</td><td>α</td><td>α</td></tr>
+ *   <tr><td>NCSN reference code</td><td>x + a·s + √(2a)·z</td><td>a = {@code step_lr}·σ²/σ_L²</td><td>2a</td></tr>
+ *   <tr><td>score SDE's annealed-Langevin corrector</td><td>x + a·s + √(2a)·z</td><td>a = 2(r·σ)², r = snr</td>
+ *       <td>4(r·σ)²</td></tr>
+ * </table>
  */
 public final class LangevinStep {
     private LangevinStep() {
@@ -45,8 +54,8 @@ public final class LangevinStep {
     }
 
     /**
-     * The α of score SDE's annealed-Langevin corrector at level σ with signal-to-noise {@code snr}: that code
-     * steps 2(snr·σ)² in the reference-code form x + a·s + √(2a)·z, which is α = 4(snr·σ)² here.
+     * The α of score SDE's annealed-Langevin corrector at level σ with signal-to-noise {@code snr}: that code steps
+     * a = 2(snr·σ)² in the reference-code form x + a·s + √(2a)·z, which is α = 2a = 4(snr·σ)² here.
      */
     public static double fromSnr(double snr, double sigma) {
         return fromReferenceCodeStepLr(2 * Math.pow(snr * sigma, 2));

@@ -26,4 +26,17 @@ public interface ScoreFunction {
     default INDArray score(INDArray x, double sigma) {
         return score(x, Nd4j.valueArrayOf(new long[] {x.size(0)}, sigma, x.dataType()));
     }
+
+    /**
+     * The denoiser view (Tweedie's formula): D(x, σ) = x + σ²·s(x, σ), the posterior mean E[x₀ | x] of the clean data
+     * given a point at noise level σ. D(x, 0) = x without evaluating the score.
+     *
+     * @return a new array with the shape of {@code x}
+     */
+    default INDArray denoise(INDArray x, double sigma) {
+        if (sigma == 0) {
+            return x.dup();
+        }
+        return x.add(score(x, sigma).muli(sigma * sigma));
+    }
 }

@@ -47,7 +47,6 @@ public final class Tensors {
      * of a few thousand values is cheaper on the JVM than as ND4J operations, which cost 10–50 µs each whatever their
      * size.
      *
-     * @since API 1.6
      */
     public static float[] floats(INDArray a) {
         INDArray d = dense(a);
@@ -63,7 +62,6 @@ public final class Tensors {
     /**
      * The values of {@code a} in C order, as doubles.
      *
-     * @since API 1.6
      */
     public static double[] doubles(INDArray a) {
         INDArray d = dense(a);
@@ -87,7 +85,6 @@ public final class Tensors {
      * A new C-order array of {@code type} (a floating-point type) holding {@code values}, shape {@code shape}.
      *
      * @throws IllegalArgumentException if {@code shape} does not hold exactly {@code values.length} values
-     * @since API 1.6
      */
     public static INDArray array(double[] values, DataType type, long... shape) {
         if (type == DataType.DOUBLE) {
@@ -109,7 +106,6 @@ public final class Tensors {
      * A new C-order array of {@code type} (a floating-point type) holding {@code values}, shape {@code shape}.
      *
      * @throws IllegalArgumentException if {@code shape} does not hold exactly {@code values.length} values
-     * @since API 1.6
      */
     public static INDArray array(float[] values, DataType type, long... shape) {
         INDArray a = uninitialized(DataType.FLOAT, values.length, shape);
@@ -139,13 +135,13 @@ public final class Tensors {
     }
 
     /** Whether arrays live in this process's memory (the CPU backend), where they can be copied in bulk. */
-    private static final boolean HOST = Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend");
+    private static final boolean HOST = Nd4j.getEnvironment().isCPU();
 
     /** The memory of a dense array as a native-order buffer over its values. */
     private static java.nio.ByteBuffer nio(INDArray a) {
         long bytes = a.length() * a.dataType().width();
-        return new org.bytedeco.javacpp.BytePointer(a.data().addressPointer()).capacity(bytes).limit(bytes)
-                .asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+        java.nio.ByteBuffer b = a.data().asNio();
+        return b.limit((int) bytes).order(java.nio.ByteOrder.nativeOrder());
     }
 
     /** {@code a} itself when its buffer holds exactly its values in C order, else a C-order copy. */

@@ -25,8 +25,15 @@ public final class ObjectiveContract {
                                                               long seed) {
         INDArray x = data.castTo(DataType.DOUBLE);
         Objective.Batch batch = objective.prepare(x, schedule, new SeededRandom(seed));
-        assertThat(batch.levels()).hasSize((int) x.size(0));
-        assertThat(batch.sigmas().length()).isEqualTo(batch.inputs().size(0));
+        int examples = (int) x.size(0);
+        long rows = batch.inputs().size(0);
+        assertThat(batch.exampleSigmas()).as("one σ per example").hasSize(examples);
+        assertThat(java.util.Arrays.stream(batch.exampleSigmas()).allMatch(s -> s > 0 && Double.isFinite(s)))
+                .as("every example's σ is finite and > 0").isTrue();
+        assertThat(batch.sigmas().length()).as("one σ per row").isEqualTo(rows);
+        assertThat(batch.rowExamples()).as("the example of each row").hasSize((int) rows);
+        assertThat(java.util.Arrays.stream(batch.rowExamples()).allMatch(e -> e >= 0 && e < examples))
+                .as("every row belongs to one of the %d examples", examples).isTrue();
         INDArray scores = new SeededRandom(seed + 1).normal(batch.inputs().shape()).castTo(DataType.DOUBLE);
         Loss loss = batch.loss(scores);
         assertThat(loss.scoreGradient().shape()).isEqualTo(scores.shape());

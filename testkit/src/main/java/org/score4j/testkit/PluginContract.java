@@ -34,7 +34,7 @@ public final class PluginContract {
         assertThat(plugin.apiVersion()).as("apiVersion() of %s (implement it as return API_VERSION;)", type.getName())
                 .isEqualTo(Score4jPlugin.API_VERSION);
         List<List<? extends ComponentFactory<?>>> kinds = List.of(plugin.datasets(), plugin.models(), plugin.objectives(),
-                plugin.schedules(), plugin.samplers());
+                plugin.schedules(), plugin.samplers(), plugin.optimizers(), plugin.learningRateSchedules());
         List<ComponentFactory<?>> all = new ArrayList<>();
         for (List<? extends ComponentFactory<?>> kind : kinds) {
             assertThat(kind.stream().map(ComponentFactory::name)).as("component names of one kind in %s", type.getName())

@@ -19,9 +19,11 @@ public interface Score4jPlugin {
     /**
      * The version of this API, {@code major.minor}. The minor version grows when something is added (a
      * plugin built for an older minor version still runs); the major version grows when something changes
-     * or is removed. 1.1 added class labels to {@link org.score4j.api.Dataset}.
+     * or is removed. 2.0 made models networks only (training moved to the runner, with optimizers and learning-rate
+     * schedules as plugin kinds), gave samplers a grid of their own and a step listener, let objectives draw any σ,
+     * and added class-conditional scores; see the plugin guide's migration note.
      */
-    String API_VERSION = "1.6";
+    String API_VERSION = "2.0";
 
     /**
      * The API version the plugin was compiled against: implement it as {@code return API_VERSION;}.
@@ -45,6 +47,14 @@ public interface Score4jPlugin {
     }
 
     default List<SamplerFactory> samplers() {
+        return List.of();
+    }
+
+    default List<OptimizerFactory> optimizers() {
+        return List.of();
+    }
+
+    default List<LearningRateScheduleFactory> learningRateSchedules() {
         return List.of();
     }
 }

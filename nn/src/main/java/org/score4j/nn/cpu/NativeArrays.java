@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,12 +7,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The host memory of dense float arrays of the CPU backend, for code that works on it directly. */
-final class NativeArrays {
+public final class NativeArrays {
     private NativeArrays() {
     }
 
     /** The array's first element: a view's data buffer already starts at the view's offset. */
-    static FloatPointer pointer(INDArray a) {
+    public static FloatPointer pointer(INDArray a) {
         return new FloatPointer(a.data().addressPointer());
     }
 
@@ -22,7 +22,7 @@ final class NativeArrays {
      *
      * @throws IllegalArgumentException if the array is not float or not one contiguous block
      */
-    static ByteBuffer bytes(INDArray a) {
+    public static ByteBuffer bytes(INDArray a) {
         if (a.dataType() != DataType.FLOAT || !(a.length() == 1 || a.elementWiseStride() == 1)) {
             throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
         }

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * wherever it lies, and the main loop has no mask (a vector that may or may not be masked costs an allocation per
  * iteration).
  */
-final class VectorKernels {
+public final class VectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -50,13 +50,13 @@ final class VectorKernels {
      * accumulates those runs many times slower (a U-Net's forward pass 40 % slower at large σ, its backward pass up
      * to 4×). At 2⁻¹⁰⁰ the products stay normal, and what is dropped is far below anything a float sum keeps.
      */
-    static final float TINY = 0x1p-100f;
+    public static final float TINY = 0x1p-100f;
 
     /**
      * Sets the values of t[0, length) below {@link #TINY} in magnitude to 0, in whole vectors. A loop of its own: inside
      * the loops that compute the values the JIT ran out of inlining budget and the blend ran as plain Java.
      */
-    static void flushTiny(float[] t, int length) {
+    public static void flushTiny(float[] t, int length) {
         FloatVector zero = FloatVector.zero(F);
         for (int j = 0; j < length; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, t, j);
@@ -65,7 +65,7 @@ final class VectorKernels {
     }
 
     /** 1/(1 + e^−z): 1.6·10⁻³⁸ (not 0) below z = −87, 1 above z = 87, never NaN for a number. */
-    static FloatVector sigmoid(FloatVector z) {
+    public static FloatVector sigmoid(FloatVector z) {
         return FloatVector.broadcast(F, 1f).div(exp(z.neg()).add(1f));
     }
 
@@ -86,7 +86,7 @@ final class VectorKernels {
      * (a sigmoid is then 1 or 1.6·10⁻³⁸), never ∞ or a subnormal, which would make later arithmetic on it many times
      * slower.
      */
-    static FloatVector exp(FloatVector x) {
+    public static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(-87f).min(87f);
         FloatVector shifted = clamped.fma(LOG2_E, ROUNDER);
         FloatVector n = shifted.sub(ROUNDER);
@@ -109,7 +109,7 @@ final class VectorKernels {
      *
      * @param s where the sigmoid goes (same shape as z), or null when only the activation is needed
      */
-    static void biasSwish(ByteBuffer z, ByteBuffer bias, ByteBuffer s, int fromRow, int toRow, int columns) {
+    public static void biasSwish(ByteBuffer z, ByteBuffer bias, ByteBuffer s, int fromRow, int toRow, int columns) {
         int padded = (columns + F.length() - 1) / F.length() * F.length();
         float[] b = new float[padded];
         float[] row = new float[padded];
@@ -150,7 +150,7 @@ final class VectorKernels {
      * the runs' sums added in double; {@code rows} is the work array, at least {@link #sumRun}·columns floats. The same
      * rows give the same sums wherever the range starts in a run.
      */
-    static void columnSums(FloatBuffer values, int fromRow, int toRow, int columns, double[] sums, int at,
+    public static void columnSums(FloatBuffer values, int fromRow, int toRow, int columns, double[] sums, int at,
                            float[] rows) {
         int run = sumRun(columns);
         float[] acc = new float[columns];
@@ -175,12 +175,12 @@ final class VectorKernels {
     }
 
     /** The rows per run of {@link #columnSums} for {@code columns} columns. */
-    static int sumRun(int columns) {
+    public static int sumRun(int columns) {
         return Math.max(1, SUM_RUN * 16 / Math.max(16, columns));
     }
 
     /** Row by row of {@code z} [rows, columns] (C order): z ← z + b. */
-    static void bias(ByteBuffer z, ByteBuffer bias, int rows, int columns) {
+    public static void bias(ByteBuffer z, ByteBuffer bias, int rows, int columns) {
         if (columns < F.length()) {
             // Narrow outputs (a 2-D score): masked loads from buffers are not compiled to vector instructions in
             // Java 17, plain float additions are as fast and give the same sums.
@@ -213,7 +213,7 @@ final class VectorKernels {
      * {@link #TINY} become 0. Computed on heap tiles in whole vectors (past a tile's end on leftovers that are not
      * stored), as {@link #biasSwish} and for the same reason: with the flush it no longer inlined next to buffer loads.
      */
-    static void swishBackward(ByteBuffer g, int gi, ByteBuffer s, int si, ByteBuffer a, int ai, int n) {
+    public static void swishBackward(ByteBuffer g, int gi, ByteBuffer s, int si, ByteBuffer a, int ai, int n) {
         int tile = Math.min(TILE, (n + F.length() - 1) / F.length() * F.length());
         float[] gt = new float[tile];
         float[] st = new float[tile];
@@ -247,7 +247,7 @@ final class VectorKernels {
     }
 
     /** Σ x² over {@code n} elements, accumulated per lane in float and summed in double. */
-    static double sumOfSquares(ByteBuffer x, int n) {
+    public static double sumOfSquares(ByteBuffer x, int n) {
         FloatVector acc = FloatVector.zero(F);
         int full = F.loopBound(n);
         for (int i = 0; i < full; i += F.length()) {
@@ -267,12 +267,13 @@ final class VectorKernels {
 
     /**
      * One Adam step on elements [from, to) of the parameters θ with gradient g·scale: m ← β₁m + (1 − β₁)g,
-     * v ← β₂v + (1 − β₂)g², θ ← θ − α·m/(√v + ε). The moments hold elements [from, to) from their index 0.
+     * v ← β₂v + (1 − β₂)g², θ ← decay·θ − α·m/(√v + ε). The moments hold elements [from, to) from their index 0.
      *
      * @param alpha the bias-corrected step size of this iteration
+     * @param decay the decoupled weight decay factor 1 − lr·λ (AdamW), 1 for Adam
      */
-    static void adam(ByteBuffer theta, ByteBuffer g, ByteBuffer moment1, ByteBuffer moment2, int from, int to,
-                     float scale, float alpha, float beta1, float beta2, float epsilon) {
+    public static void adam(ByteBuffer theta, ByteBuffer g, ByteBuffer moment1, ByteBuffer moment2, int from, int to,
+                     float scale, float alpha, float beta1, float beta2, float epsilon, float decay) {
         int n = to - from;
         int full = F.loopBound(n);
         for (int k = 0; k < full; k += F.length()) {
@@ -282,7 +283,8 @@ final class VectorKernels {
             FloatVector vv = load(moment2, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
             store(mv, moment1, k);
             store(vv, moment2, k);
-            store(load(theta, i).sub(adamStep(mv, vv, alpha, epsilon)), theta, i);
+            FloatVector t = decay == 1f ? load(theta, i) : load(theta, i).mul(decay);
+            store(t.sub(adamStep(mv, vv, alpha, epsilon)), theta, i);
         }
         if (full < n) {
             VectorMask<Float> m = F.indexInRange(full, n);
@@ -292,7 +294,34 @@ final class VectorKernels {
             FloatVector vv = load(moment2, full, m).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
             store(mv, moment1, full, m);
             store(vv, moment2, full, m);
-            store(load(theta, i, m).sub(adamStep(mv, vv, alpha, epsilon)), theta, i, m);
+            FloatVector t = decay == 1f ? load(theta, i, m) : load(theta, i, m).mul(decay);
+            store(t.sub(adamStep(mv, vv, alpha, epsilon)), theta, i, m);
+        }
+    }
+
+    /**
+     * One step of SGD with momentum μ over {@code n} elements: b ← μ·b + g·scale, θ ← decay·θ − lr·b (or, Nesterov,
+     * θ ← decay·θ − lr·(g·scale + μ·b)).
+     */
+    public static void sgd(ByteBuffer theta, ByteBuffer g, ByteBuffer buffer, int n, float scale, float lr, float momentum,
+                           boolean nesterov, float decay) {
+        int full = F.loopBound(n);
+        for (int i = 0; i < full; i += F.length()) {
+            FloatVector gv = load(g, i).mul(scale);
+            FloatVector b = load(buffer, i).mul(momentum).add(gv);
+            store(b, buffer, i);
+            FloatVector step = nesterov ? gv.add(b.mul(momentum)) : b;
+            FloatVector t = decay == 1f ? load(theta, i) : load(theta, i).mul(decay);
+            store(t.sub(step.mul(lr)), theta, i);
+        }
+        if (full < n) {
+            VectorMask<Float> m = F.indexInRange(full, n);
+            FloatVector gv = load(g, full, m).mul(scale);
+            FloatVector b = load(buffer, full, m).mul(momentum).add(gv);
+            store(b, buffer, full, m);
+            FloatVector step = nesterov ? gv.add(b.mul(momentum)) : b;
+            FloatVector t = decay == 1f ? load(theta, full, m) : load(theta, full, m).mul(decay);
+            store(t.sub(step.mul(lr)), theta, full, m);
         }
     }
 
@@ -301,7 +330,7 @@ final class VectorKernels {
     }
 
     /** avg ← r·avg + (1 − r)·θ over {@code n} elements. */
-    static void movingAverage(ByteBuffer avg, ByteBuffer theta, int n, float r) {
+    public static void movingAverage(ByteBuffer avg, ByteBuffer theta, int n, float r) {
         float q = 1f - r;
         int full = F.loopBound(n);
         for (int i = 0; i < full; i += F.length()) {

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Whether the dense layers and the optimizer step run their elementwise work as fused passes on the JVM
@@ -17,20 +19,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code score4j} launcher passes); elsewhere the models use ND4J's operations, with the same results up to float
  * rounding.
  */
-final class FusedKernels {
+public final class FusedKernels {
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend");
+            && Nd4j.getEnvironment().isCPU();
 
     private FusedKernels() {
     }
 
     /** Whether this JVM and backend run the fused passes. */
-    static boolean available() {
+    public static boolean available() {
         return AVAILABLE;
     }
 
     /** z ← swish(z + b) row by row, and s ← sigmoid(z + b) unless {@code s} is null; z [N, out] in C order. */
-    static void biasSwish(INDArray z, INDArray bias, INDArray s) {
+    public static void biasSwish(INDArray z, INDArray bias, INDArray s) {
         ByteBuffer zb = NativeArrays.bytes(z);
         ByteBuffer bb = NativeArrays.bytes(bias);
         ByteBuffer sb = s == null ? null : NativeArrays.bytes(s);
@@ -39,12 +41,12 @@ final class FusedKernels {
     }
 
     /** z ← z + b row by row; z [N, out] in C order. */
-    static void bias(INDArray z, INDArray bias) {
+    public static void bias(INDArray z, INDArray bias) {
         VectorKernels.bias(NativeArrays.bytes(z), NativeArrays.bytes(bias), (int) z.size(0), (int) z.size(1));
     }
 
     /** g ← g·(s + a·(1 − s)): the swish derivative from the sigmoid s and the output a, elementwise. */
-    static void swishBackward(INDArray g, INDArray s, INDArray a) {
+    public static void swishBackward(INDArray g, INDArray s, INDArray a) {
         ByteBuffer gb = NativeArrays.bytes(g);
         ByteBuffer sb = NativeArrays.bytes(s);
         ByteBuffer ab = NativeArrays.bytes(a);
@@ -59,13 +61,13 @@ final class FusedKernels {
      * arrays large enough to pay for the hand-over (a few µs). Each element sees the same arithmetic whatever the
      * split, so the result does not depend on the thread count.
      */
-    static void inParts(int rows, int columns, RowRange part) {
+    public static void inParts(int rows, int columns, RowRange part) {
         int parts = (int) Math.min(threads(), (long) rows * columns / MIN_PART);
         inWorkers(rows, Math.max(1, parts), (worker, from, to) -> part.run(from, to));
     }
 
     /** How many threads the passes may use: ND4J's native thread count (OMP_NUM_THREADS), at most the cores. */
-    static int threads() {
+    public static int threads() {
         return Math.max(1, Math.min(limit, Math.min(Nd4j.getEnvironment().maxThreads(), HELPERS + 1)));
     }
 
@@ -75,7 +77,7 @@ final class FusedKernels {
      * Caps {@link #threads()}, for tests that compare thread counts in one JVM: DL4J 1.0.0-M2.1's
      * {@code Environment.setMaxThreads} does not change the count it reports, which follows OMP_NUM_THREADS at start.
      */
-    static void limitThreads(int threads) {
+    public static void limitThreads(int threads) {
         limit = threads;
     }
 
@@ -83,7 +85,7 @@ final class FusedKernels {
      * Runs {@code part} on {@code workers} contiguous ranges that split [0, tasks), range k on a thread of its own with
      * worker index k (the caller's thread runs range 0), and returns when all are done.
      */
-    static void inWorkers(int tasks, int workers, WorkerRange part) {
+    public static void inWorkers(int tasks, int workers, WorkerRange part) {
         int parts = Math.min(workers, tasks);
         if (parts <= 1) {
             part.run(0, 0, tasks);
@@ -110,12 +112,12 @@ final class FusedKernels {
     }
 
     @FunctionalInterface
-    interface RowRange {
+    public interface RowRange {
         void run(int fromRow, int toRow);
     }
 
     @FunctionalInterface
-    interface WorkerRange {
+    public interface WorkerRange {
         void run(int worker, int from, int to);
     }
 
@@ -133,24 +135,68 @@ final class FusedKernels {
     }
 
     /** ‖x‖₂ of a dense float array: one fused pass where available, else ND4J's norm. */
-    static double norm(INDArray x) {
+    public static double norm(INDArray x) {
         return AVAILABLE ? Math.sqrt(VectorKernels.sumOfSquares(NativeArrays.bytes(x), (int) x.length()))
                 : x.norm2Number().doubleValue();
     }
 
     /**
      * An Adam step on elements [from, to) of the flat parameters with the flat gradient times {@code scale}; the
-     * moments {@code m} and {@code v} cover exactly that range.
+     * moments {@code m} and {@code v} cover exactly that range. {@code decay} multiplies θ first (AdamW's decoupled
+     * weight decay, 1 − lr·λ; 1 for Adam).
      */
-    static void adam(INDArray parameters, INDArray gradient, INDArray m, INDArray v, long from, long to, double scale,
-                     double alpha, double beta1, double beta2, double epsilon) {
+    public static void adam(INDArray parameters, INDArray gradient, INDArray m, INDArray v, long from, long to, double scale,
+                     double alpha, double beta1, double beta2, double epsilon, double decay) {
+        if (!AVAILABLE) {
+            adamWithNd4j(parameters, gradient, m, v, from, to, scale, alpha, beta1, beta2, epsilon, decay);
+            return;
+        }
         VectorKernels.adam(NativeArrays.bytes(parameters), NativeArrays.bytes(gradient), NativeArrays.bytes(m),
                 NativeArrays.bytes(v), (int) from, (int) to, (float) scale, (float) alpha, (float) beta1, (float) beta2,
-                (float) epsilon);
+                (float) epsilon, (float) decay);
+    }
+
+    /** {@link #adam} as ND4J operations: the path without the vector API, and the tests' reference. */
+    static void adamWithNd4j(INDArray parameters, INDArray gradient, INDArray m, INDArray v, long from, long to,
+                             double scale, double alpha, double beta1, double beta2, double epsilon, double decay) {
+        INDArray theta = parameters.reshape(parameters.length()).get(NDArrayIndex.interval(from, to));
+        INDArray g = gradient.reshape(gradient.length()).get(NDArrayIndex.interval(from, to)).mul(scale);
+        INDArray mf = m.reshape(m.length());
+        INDArray vf = v.reshape(v.length());
+        mf.muli(beta1).addi(g.mul(1 - beta1));
+        vf.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        if (decay != 1) {
+            theta.muli(decay);
+        }
+        theta.subi(mf.div(Transforms.sqrt(vf).addi(epsilon)).muli(alpha));
+    }
+
+    /**
+     * One step of SGD with momentum on whole flat vectors: b ← μ·b + g·scale, θ ← decay·θ − lr·b (Nesterov:
+     * θ ← decay·θ − lr·(g·scale + μ·b)).
+     */
+    public static void sgd(INDArray parameters, INDArray gradient, INDArray buffer, double scale, double lr,
+                           double momentum, boolean nesterov, double decay) {
+        if (AVAILABLE) {
+            VectorKernels.sgd(NativeArrays.bytes(parameters), NativeArrays.bytes(gradient), NativeArrays.bytes(buffer),
+                    (int) parameters.length(), (float) scale, (float) lr, (float) momentum, nesterov, (float) decay);
+            return;
+        }
+        INDArray g = gradient.mul(scale);
+        buffer.muli(momentum).addi(g);
+        INDArray step = nesterov ? g.addi(buffer.mul(momentum)) : buffer.dup();
+        if (decay != 1) {
+            parameters.muli(decay);
+        }
+        parameters.subi(step.muli(lr));
     }
 
     /** average ← r·average + (1 − r)·parameters. */
-    static void movingAverage(INDArray average, INDArray parameters, double r) {
+    public static void movingAverage(INDArray average, INDArray parameters, double r) {
+        if (!AVAILABLE) {
+            average.muli(r).addi(parameters.mul(1 - r));
+            return;
+        }
         VectorKernels.movingAverage(NativeArrays.bytes(average), NativeArrays.bytes(parameters), (int) average.length(),
                 (float) r);
     }

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +43,7 @@ class FusedKernelsTest {
             expected.subi(update);
             gradientFlat.get(NDArrayIndex.interval(5, 5 + N)).assign(g);
             double alpha = 3e-3 * Math.sqrt(1 - Math.pow(0.999, iteration + 1)) / (1 - Math.pow(0.9, iteration + 1));
-            FusedKernels.adam(flat, gradientFlat, m, v, 5, 5 + N, scale, alpha, 0.9, 0.999, 1e-8);
+            FusedKernels.adam(flat, gradientFlat, m, v, 5, 5 + N, scale, alpha, 0.9, 0.999, 1e-8, 1);
             assertThat(theta.sub(expected).amaxNumber().doubleValue()).as("iteration " + iteration).isLessThan(1e-6);
             assertThat(m.sub(reference.getM()).amaxNumber().doubleValue()).isLessThan(1e-6 * (iteration + 1));
             assertThat(v.sub(reference.getV()).amaxNumber().doubleValue()).isLessThan(1e-5 * (iteration + 1));
@@ -56,12 +56,45 @@ class FusedKernelsTest {
     void movingAverageAndNormAreTheNd4jOnes() {
         INDArray average = new SeededRandom(2).normal(N);
         INDArray parameters = new SeededRandom(3).normal(N);
-        INDArray expected = average.dup();
-        MovingAverage.updateWithNd4j(expected, parameters, 0.999, 4);
-        FusedKernels.movingAverage(average, parameters, MovingAverage.weight(0.999, 4));
+        INDArray expected = average.mul(0.5).addi(parameters.mul(0.5));
+        FusedKernels.movingAverage(average, parameters, 0.5);
         assertThat(average.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-7);
         assertThat(FusedKernels.norm(parameters)).isCloseTo(parameters.norm2Number().doubleValue(),
                 org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void adamWithWeightDecayAndSgdWithMomentumMatchTheirNd4jForms() {
+        INDArray theta = new SeededRandom(4).normal(N);
+        INDArray reference = theta.dup();
+        INDArray m = Nd4j.zeros(DataType.FLOAT, N);
+        INDArray v = Nd4j.zeros(DataType.FLOAT, N);
+        INDArray mr = m.dup();
+        INDArray vr = v.dup();
+        INDArray buffer = Nd4j.zeros(DataType.FLOAT, N);
+        INDArray bufferReference = buffer.dup();
+        for (int step = 1; step <= 4; step++) {
+            INDArray g = new SeededRandom(20 + step).normal(N);
+            FusedKernels.adam(theta, g, m, v, 0, N, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.999);
+            FusedKernels.adamWithNd4j(reference, g, mr, vr, 0, N, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.999);
+            assertThat(theta.sub(reference).amaxNumber().doubleValue()).as("AdamW step %d", step).isLessThan(1e-6);
+        }
+        for (boolean nesterov : new boolean[] {false, true}) {
+            INDArray t = new SeededRandom(5).normal(N);
+            INDArray expected = t.dup();
+            buffer.assign(0);
+            bufferReference.assign(0);
+            for (int step = 1; step <= 3; step++) {
+                INDArray g = new SeededRandom(40 + step).normal(N);
+                FusedKernels.sgd(t, g, buffer, 0.5, 0.1, 0.9, nesterov, 0.99);
+                INDArray gs = g.mul(0.5);
+                bufferReference.muli(0.9).addi(gs);
+                INDArray update = nesterov ? gs.add(bufferReference.mul(0.9)) : bufferReference;
+                expected.muli(0.99).subi(update.mul(0.1));
+                assertThat(t.sub(expected).amaxNumber().doubleValue()).as("SGD step %d, nesterov %s", step, nesterov)
+                        .isLessThan(1e-6);
+            }
+        }
     }
 
     @Test
