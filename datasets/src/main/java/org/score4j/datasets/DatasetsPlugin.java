@@ -57,6 +57,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         width = 8
                         """, s -> {
                             int cells = s.integer("cells", 2);
+                            s.require(cells <= 1000, "cells", "at most 1000 squares per side, got " + cells);
                             double width = s.positive("width");
                             return s.build(() -> PointCloud.checkerboard(cells, width));
                         }),
@@ -75,8 +76,13 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         """, s -> {
                             int count = s.integer("count", 10);
                             int size = s.integer("size", 8);
+                            s.require(size <= 256, "size", "at most 256 pixels, got " + size);
+                            s.require((long) count * size * size <= (1L << 30), "count",
+                                    "count × size² must stay within 2^30 pixels, got " + (long) count * size * size);
                             int seed = s.integer("pool-seed", 0);
                             int heldOut = s.integer("held-out", 0);
+                            s.require((long) heldOut * size * size <= (1L << 30), "held-out",
+                                    "held-out × size² must stay within 2^30 pixels, got " + (long) heldOut * size * size);
                             boolean dequantize = s.flag("dequantize");
                             return s.build(() -> StrokeDigits.create(count, size, seed, dequantize, heldOut));
                         }),
@@ -129,11 +135,15 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             boolean dequantize = s.flag("dequantize");
                             return fromFile(s, "path", "the folder of images", f -> ImageFolder.read(f, channels, dequantize));
                         }),
-                factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement", """
+                factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement; "
+                        + "optionally labelled", """
                         # The CSV file (relative paths from the working directory).
                         path = ""
+                        # The column holding each row's class, by header name or 1-based index ("" for none).
+                        label-column = ""
                         """, s -> {
-                            return fromFile(s, "path", "the CSV file of points", CsvPoints::read);
+                            String label = optionalPath(s, "label-column");
+                            return fromFile(s, "path", "the CSV file of points", f -> CsvPoints.read(f, label));
                         }));
     }
 

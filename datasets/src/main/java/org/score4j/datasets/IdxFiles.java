@@ -25,7 +25,7 @@ public final class IdxFiles {
      * @throws MalformedFileException naming the file and what is wrong with it
      */
     public static ImageSet read(Path images, Path labels, boolean dequantize) throws MalformedFileException {
-        ByteBuffer in = ByteBuffer.wrap(content(images));
+        ByteBuffer in = ByteBuffer.wrap(content(images, 16, IdxFiles::imageBytes));
         header(images, in, IMAGES, 16, "image");
         int count = in.getInt();
         int rows = in.getInt();
@@ -35,6 +35,11 @@ public final class IdxFiles {
                     + cols + " pixels; expected positive numbers");
         }
         long need = (long) count * rows * cols;
+        if ((long) rows * cols > Integer.MAX_VALUE - 16 || need > MalformedFileException.MAX_BYTES) {
+            throw new MalformedFileException(images + ": its header announces " + count + " images of " + rows + "×"
+                    + cols + " pixels, more than the " + MalformedFileException.MAX_BYTES
+                    + " bytes score4j reads from one data file");
+        }
         if (in.remaining() < need) {
             throw new MalformedFileException(images + " is truncated: its header announces " + count + " images of "
                     + rows + "×" + cols + " pixels (" + need + " bytes after the header) but it holds " + in.remaining()
@@ -47,7 +52,7 @@ public final class IdxFiles {
         int[] label = null;
         String labelHash = "";
         if (labels != null) {
-            byte[] raw = content(labels);
+            byte[] raw = content(labels, 8, header -> 8 + (long) Math.max(0, header.getInt(4)));
             ByteBuffer l = ByteBuffer.wrap(raw);
             header(labels, l, LABELS, 8, "label");
             int n = l.getInt();
@@ -67,7 +72,7 @@ public final class IdxFiles {
         }
         String fingerprint = Fingerprint.sha256("idx " + Fingerprint.sha256(in.array()) + " " + labelHash + " dequantize="
                 + dequantize);
-        return new ImageSet(pixels, label, 1, rows, cols, dequantize, fingerprint);
+        return ImageSet.of(pixels, label, 1, rows, cols, dequantize, fingerprint);
     }
 
     private static void header(Path file, ByteBuffer in, int magic, int size, String kind)
@@ -86,18 +91,48 @@ public final class IdxFiles {
         }
     }
 
-    /** The file's bytes, gunzipped when they start with the gzip magic number. */
-    private static byte[] content(Path file) throws MalformedFileException {
+    /** The bytes an image file's header announces, the header included (at most enough to say it is too many). */
+    private static long imageBytes(ByteBuffer header) {
+        long count = Math.max(0, header.getInt(4));
+        long rows = Math.max(0, header.getInt(8));
+        long cols = Math.max(0, header.getInt(12));
+        return 16 + Math.min(Long.MAX_VALUE / 4, count * rows * cols);
+    }
+
+    /**
+     * The file's bytes, gunzipped when they start with the gzip magic number. A gzipped file is decompressed while
+     * streaming and never past what its header announces ({@code announced}, from its first {@code headerBytes}), nor
+     * past {@link MalformedFileException#MAX_BYTES}: a "gzip bomb" costs at most that.
+     */
+    private static byte[] content(Path file, int headerBytes, java.util.function.ToLongFunction<ByteBuffer> announced)
+            throws MalformedFileException {
         byte[] raw = MalformedFileException.readAll(file);
-        if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-            try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
-                gz.transferTo(out);
-                return out.toByteArray();
-            } catch (IOException e) {
-                throw new MalformedFileException(file + " is a damaged gzip file: " + e.getMessage());
-            }
+        if (raw.length < 2 || (raw[0] & 0xff) != 0x1f || (raw[1] & 0xff) != 0x8b) {
+            return raw;
         }
-        return raw;
+        try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+            byte[] header = gz.readNBytes(headerBytes);
+            long need = header.length < headerBytes ? header.length
+                    : announced.applyAsLong(ByteBuffer.wrap(header));
+            if (need > MalformedFileException.MAX_BYTES) {
+                throw new MalformedFileException(file + ": its header announces " + need + " bytes, more than the "
+                        + MalformedFileException.MAX_BYTES + " bytes score4j reads from one data file");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(need, 64L << 20));
+            out.write(header);
+            long rest = need - header.length;
+            byte[] chunk = new byte[1 << 16];
+            while (rest > 0) {
+                int n = gz.read(chunk, 0, (int) Math.min(chunk.length, rest));
+                if (n < 0) {
+                    break;
+                }
+                out.write(chunk, 0, n);
+                rest -= n;
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new MalformedFileException(file + " is a damaged gzip file: " + e.getMessage());
+        }
     }
 }

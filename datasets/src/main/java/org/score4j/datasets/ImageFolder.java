@@ -52,17 +52,11 @@ public final class ImageFolder {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+        long total = 0;
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
-            BufferedImage img;
-            try {
-                img = ImageIO.read(f.toFile());
-            } catch (IOException e) {
-                throw new MalformedFileException(f + " cannot be read as an image: " + e.getMessage());
-            }
-            if (img == null) {
-                throw new MalformedFileException(f + " is not a PNG or JPEG image this reader understands");
-            }
+            BufferedImage img = decode(f, (long) channels, MalformedFileException.MAX_BYTES - total);
+            total += (long) channels * img.getWidth() * img.getHeight();
             if (i == 0) {
                 width = img.getWidth();
                 height = img.getHeight();
@@ -76,7 +70,48 @@ public final class ImageFolder {
         int[] label = classes.isEmpty() ? null : labels.stream().mapToInt(Integer::intValue).toArray();
         String fingerprint = Fingerprint.sha256("folder " + java.util.HexFormat.of().formatHex(digest.digest()) + " " + labels
                 + " channels=" + channels + " dequantize=" + dequantize);
-        return new ImageSet(pixels, label, channels, height, width, dequantize, fingerprint);
+        return ImageSet.of(pixels, label, channels, height, width, dequantize, fingerprint);
+    }
+
+    /** The largest width or height of an image read. */
+    static final int MAX_SIDE = 8192;
+
+    /**
+     * Decodes one image after checking its size from its header, so that a small file announcing a huge image (a
+     * "decompression bomb") is refused before any pixel is allocated.
+     *
+     * @param room the bytes of pixels still allowed for the whole folder
+     */
+    private static BufferedImage decode(Path f, long channels, long room) throws MalformedFileException {
+        if (!Files.isRegularFile(f)) {
+            throw new MalformedFileException(f + " is not a regular file");
+        }
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
+                    : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new MalformedFileException(f + " is not a PNG or JPEG image this reader understands");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width > MAX_SIDE || height > MAX_SIDE || width < 1 || height < 1) {
+                    throw new MalformedFileException(f + " is " + width + "×" + height + " pixels; images of up to "
+                            + MAX_SIDE + "×" + MAX_SIDE + " are read");
+                }
+                if (channels * width * height > room) {
+                    throw new MalformedFileException(f + ": the folder's images hold more than the "
+                            + MalformedFileException.MAX_BYTES + " bytes of pixels score4j reads from one data set");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedFileException(f + " cannot be read as an image: " + e.getMessage());
+        }
     }
 
     private static boolean isImage(Path p) {

@@ -4,6 +4,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.score4j.api.Dataset;
+import org.score4j.api.FiniteDataset;
+import org.score4j.api.LabelledDataset;
 import org.score4j.api.Tensors;
 import org.score4j.api.random.RandomSource;
 
@@ -12,7 +14,7 @@ import org.score4j.api.random.RandomSource;
  * (p + u)/256 with u uniform on [0, 1) drawn afresh for every pixel of every draw (uniform dequantisation, so
  * the data has a density on [0, 1]); without dequantisation it is p/255.
  */
-public final class ImageSet implements Dataset {
+public class ImageSet implements FiniteDataset {
     private final byte[][] images;
     private final int[] labels;
     private final int classes;
@@ -22,16 +24,19 @@ public final class ImageSet implements Dataset {
     private final ImageSet heldOut;
 
     /**
+     * An image set, labelled (a {@link LabelledDataset}) when {@code labels} is not null.
+     *
      * @param images      one array of C·H·W pixels (channel-major) per image
      * @param labels      one label per image, or null
      * @param fingerprint a hash of the content and the settings
      */
-    public ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
-                    String fingerprint) {
-        this(images, labels, channels, height, width, dequantize, fingerprint, null);
+    public static ImageSet of(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
+                              String fingerprint) {
+        return labels == null ? new ImageSet(images, null, channels, height, width, dequantize, fingerprint, null)
+                : new Labelled(images, labels, channels, height, width, dequantize, fingerprint, null);
     }
 
-    private ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
+    ImageSet(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
                      String fingerprint, ImageSet heldOut) {
         this.images = Objects.requireNonNull(images, "images");
         if (images.length == 0) {
@@ -64,8 +69,10 @@ public final class ImageSet implements Dataset {
             throw new IllegalArgumentException("the held-out images are " + java.util.Arrays.toString(heldOut.shape)
                     + " but the training images " + java.util.Arrays.toString(shape));
         }
-        return new ImageSet(images, labels, (int) shape[0], (int) shape[1], (int) shape[2], dequantize,
-                org.score4j.api.spi.Fingerprint.sha256(fingerprint + " held-out " + heldOut.fingerprint), heldOut);
+        String both = org.score4j.api.spi.Fingerprint.sha256(fingerprint + " held-out " + heldOut.fingerprint);
+        return labels == null ? new ImageSet(images, null, (int) shape[0], (int) shape[1], (int) shape[2], dequantize,
+                both, heldOut) : new Labelled(images, labels, (int) shape[0], (int) shape[1], (int) shape[2], dequantize,
+                both, heldOut);
     }
 
     @Override
@@ -74,8 +81,23 @@ public final class ImageSet implements Dataset {
     }
 
     /** The number of images. */
+    @Override
     public int size() {
         return images.length;
+    }
+
+    @Override
+    public INDArray examples(int from, int to) {
+        java.util.Objects.checkFromToIndex(from, to, images.length);
+        int d = images[0].length;
+        float[] out = new float[(to - from) * d];
+        for (int i = from; i < to; i++) {
+            byte[] img = images[i];
+            for (int k = 0; k < d; k++) {
+                out[(i - from) * d + k] = (img[k] & 0xff) / 255f;
+            }
+        }
+        return Tensors.array(out, DataType.FLOAT, to - from, shape[0], shape[1], shape[2]);
     }
 
     /** Image i as values in [0, 1] (p/255), {@code [C, H, W]}: for nearest-neighbour checks and grids. */
@@ -100,28 +122,38 @@ public final class ImageSet implements Dataset {
 
     @Override
     public INDArray sample(int n, RandomSource rng) {
-        return draw(n, rng, rng.integers(n, images.length));
+        return drawImages(n, rng, rng.integers(n, images.length));
     }
 
-    @Override
-    public int classes() {
+    /** An image set whose images carry labels. */
+    private static final class Labelled extends ImageSet implements LabelledDataset {
+        Labelled(byte[][] images, int[] labels, int channels, int height, int width, boolean dequantize,
+                 String fingerprint, ImageSet heldOut) {
+            super(images, labels, channels, height, width, dequantize, fingerprint, heldOut);
+        }
+
+        @Override
+        public int classes() {
+            return classesSeen();
+        }
+
+        @Override
+        public Dataset.Labelled sampleLabelled(int n, RandomSource rng) {
+            int[] index = rng.integers(n, size());
+            int[] l = new int[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = label(index[i]);
+            }
+            return new Dataset.Labelled(drawImages(n, rng, index), l);
+        }
+    }
+
+    /** One more than the largest label (0 without labels). */
+    int classesSeen() {
         return classes;
     }
 
-    @Override
-    public Labelled sampleLabelled(int n, RandomSource rng) {
-        if (labels == null) {
-            return Dataset.super.sampleLabelled(n, rng);
-        }
-        int[] index = rng.integers(n, images.length);
-        int[] l = new int[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = labels[index[i]];
-        }
-        return new Labelled(draw(n, rng, index), l);
-    }
-
-    private INDArray draw(int n, RandomSource rng, int[] index) {
+    INDArray drawImages(int n, RandomSource rng, int[] index) {
         int d = images[0].length;
         float[] out = new float[n * d];
         float[] u = dequantize ? Tensors.floats(rng.uniform(0, 1, n, d)) : null;

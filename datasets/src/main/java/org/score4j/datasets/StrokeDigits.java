@@ -62,7 +62,7 @@ public final class StrokeDigits {
         }
         String fingerprint = Fingerprint.sha256("stroke-digits/1 count=" + count + " size=" + size + " pool-seed=" + poolSeed
                 + " dequantize=" + dequantize);
-        return new ImageSet(pixels, labels, 1, size, size, dequantize, fingerprint);
+        return ImageSet.of(pixels, labels, 1, size, size, dequantize, fingerprint);
     }
 
     /** One digit with a random pose, as {@code size}² grey bytes. */

@@ -78,7 +78,7 @@ class DatasetsTest {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "1,2\n3,4\n5,x\n");
         assertThatThrownBy(() -> factory("csv").create(Settings.of(factory("csv"), "path = \"" + file + "\"")))
-                .hasMessageContaining("csv.path: " + file + " line 3, column 2: 'x' is not a finite number");
+                .hasMessageContaining("csv.path: " + file + " line 3, column 2: 'x' is not a number");
         Files.writeString(file, "1,2\n3,4,5\n");
         assertThatThrownBy(() -> CsvPoints.read(file)).hasMessage(file + " line 2: 3 values, expected 2 as on line 1");
         Files.writeString(file, "x,y\n");
@@ -86,5 +86,47 @@ class DatasetsTest {
         assertThatThrownBy(() -> CsvPoints.read(dir.resolve("none.csv"))).hasMessageContaining("does not exist");
         assertThatThrownBy(() -> factory("csv").create(Settings.of(factory("csv"), "")))
                 .hasMessageContaining("csv.path: set it to the CSV file");
+    }
+
+    @Test
+    void csvHandlesAByteOrderMarkAndRefusesOverflowAndDecimalCommas(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bom.csv");
+        Files.write(file, "\uFEFF1,2\n3,4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CsvPoints bom = CsvPoints.read(file);
+        assertThat(bom.size()).as("the first row survives the byte-order mark").isEqualTo(2);
+        assertThat(bom.examples(0, 1).toFloatVector()).containsExactly(1f, 2f);
+        Files.writeString(file, "1,2\n3,1e308\n");
+        assertThatThrownBy(() -> CsvPoints.read(file)).hasMessage(file + " line 2, column 2: '1e308' is beyond the float "
+                + "range (±3.4e38) score4j computes in");
+        Files.writeString(file, "x;y\n1,5;2,5\n");
+        assertThatThrownBy(() -> CsvPoints.read(file)).hasMessageContaining(file + " line 2, column 1: '1,5' has a comma "
+                + "in a ';'-separated file; write decimals with '.' (e.g. 1.5)");
+        Files.writeString(file, "x\ty\n1.5\t2.5\n");
+        assertThat(CsvPoints.read(file).examples(0, 1).toFloatVector()).containsExactly(1.5f, 2.5f);
+    }
+
+    @Test
+    void csvWithALabelColumnIsLabelled(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("l.csv");
+        Files.writeString(file, "a,kind,b\n1,red,2\n3,blue,4\n5,red,6\n");
+        org.score4j.api.LabelledDataset d = (org.score4j.api.LabelledDataset) CsvPoints.read(file, "kind");
+        assertThat(d.exampleShape()).containsExactly(2);
+        assertThat(d.classes()).isEqualTo(2);
+        assertThat(d.classNames()).containsExactly("blue", "red");
+        Dataset.Labelled drawn = d.sampleLabelled(100, new SeededRandom(3));
+        for (int i = 0; i < 100; i++) {
+            float a = drawn.examples().getFloat(i, 0);
+            assertThat(drawn.labels()[i]).isEqualTo(a == 3f ? 0 : 1);
+            assertThat(drawn.examples().getFloat(i, 1)).isEqualTo(a + 1);
+        }
+        assertThat(((org.score4j.api.LabelledDataset) CsvPoints.read(file, "2")).classes()).isEqualTo(2);
+        assertThatThrownBy(() -> CsvPoints.read(file, "colour")).hasMessageContaining("has no column 'colour'");
+        assertThatThrownBy(() -> CsvPoints.read(file, "7")).hasMessageContaining("label column 7 is not one of them");
+    }
+
+    @Test
+    void dataFilesThatAreNotRegularFilesAreRefused(@TempDir Path dir) {
+        assertThatThrownBy(() -> CsvPoints.read(Path.of("/dev/zero"))).hasMessageContaining("/dev/zero is not a regular file");
+        assertThatThrownBy(() -> CsvPoints.read(dir)).hasMessageContaining("is not a regular file");
     }
 }

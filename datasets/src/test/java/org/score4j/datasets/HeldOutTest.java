@@ -21,7 +21,7 @@ class HeldOutTest {
         ImageSet digits = StrokeDigits.create(200, 28, 0, false, 50);
         Dataset heldOut = digits.heldOut().orElseThrow();
         assertThat(heldOut.exampleShape()).containsExactly(1, 28, 28);
-        assertThat(heldOut.classes()).isEqualTo(10);
+        assertThat(((org.score4j.api.LabelledDataset) heldOut).classes()).isEqualTo(10);
         // No held-out image is a pool image.
         ImageSet held = (ImageSet) heldOut;
         for (int i = 0; i < held.size(); i++) {

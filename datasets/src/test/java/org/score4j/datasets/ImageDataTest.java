@@ -52,6 +52,54 @@ class ImageDataTest {
     }
 
     @Test
+    void aGzipBombCostsNoMoreThanItsHeaderAnnounces() throws Exception {
+        // A valid header for 3 images of 4×5, then 64 MB of zeros that compress to ~64 KB: only the announced bytes
+        // are decompressed.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(idxImages(3, 4, 5));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        Path bomb = Files.write(dir.resolve("bomb.idx.gz"), out.toByteArray());
+        assertThat(out.size()).isLessThan(200_000);
+        assertThat(IdxFiles.read(bomb, null, false).size()).isEqualTo(3);
+        // A header announcing 2^31 − 1 images of 28×28 is refused before anything is decompressed or allocated.
+        ByteBuffer huge = ByteBuffer.allocate(16).putInt(0x00000803).putInt(Integer.MAX_VALUE).putInt(28).putInt(28);
+        Path big = Files.write(dir.resolve("huge.idx.gz"), gzip(huge.array()));
+        assertThatThrownBy(() -> IdxFiles.read(big, null, false)).isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining("huge.idx.gz: its header announces").hasMessageContaining("more than the 1073741824 bytes");
+    }
+
+    @Test
+    void anImageAnnouncingHugeDimensionsIsRefusedBeforeDecoding() throws Exception {
+        Files.createDirectories(dir.resolve("bombs"));
+        Files.write(dir.resolve("bombs/big.png"), pngHeader(20000, 20000));
+        assertThatThrownBy(() -> ImageFolder.read(dir.resolve("bombs"), 1, false)).isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining("big.png is 20000×20000 pixels; images of up to 8192×8192 are read");
+    }
+
+    /** A PNG signature and IHDR chunk announcing a grey 8-bit image of w×h, then an empty IDAT and IEND. */
+    private static byte[] pngHeader(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(b, ihdr.array());
+        chunk(b, "IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        chunk(b, "IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return b.array();
+    }
+
+    private static void chunk(ByteBuffer b, byte[] typeAndData) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeAndData);
+        b.putInt(typeAndData.length - 4).put(typeAndData).putInt((int) crc.getValue());
+    }
+
+    @Test
     void idxFilesReadGzippedOrNotWithTheirLabels() throws Exception {
         Path plain = Files.write(dir.resolve("images.idx"), idxImages(3, 4, 5));
         Path zipped = Files.write(dir.resolve("images.idx.gz"), gzip(idxImages(3, 4, 5)));
@@ -60,12 +108,12 @@ class ImageDataTest {
         ImageSet b = IdxFiles.read(zipped, labels, false);
         assertThat(a.exampleShape()).containsExactly(1, 4, 5);
         assertThat(a.size()).isEqualTo(3);
-        assertThat(a.classes()).isZero();
-        assertThat(b.classes()).isEqualTo(3);
+        assertThat(a).isNotInstanceOf(org.score4j.api.LabelledDataset.class);
+        assertThat(((org.score4j.api.LabelledDataset) b).classes()).isEqualTo(3);
         assertThat(b.label(0)).isEqualTo(2);
         assertThat(a.pixels(2)[3]).isEqualTo((2 * 7 + 3) / 255f);
         assertThat(a.pixels(1)).containsExactly(b.pixels(1));
-        Dataset.Labelled drawn = b.sampleLabelled(50, new SeededRandom(1));
+        Dataset.Labelled drawn = ((org.score4j.api.LabelledDataset) b).sampleLabelled(50, new SeededRandom(1));
         assertThat(drawn.examples().shape()).containsExactly(50, 1, 4, 5);
         for (int i = 0; i < 50; i++) {
             // the label travels with its image: image i starts with pixel (7i mod 256)/255 and has label (2, 0, 1)[i]
@@ -128,7 +176,7 @@ class ImageDataTest {
         png(dir.resolve("set/dogs/c.png"), 6, 5, 200);
         ImageSet grey = ImageFolder.read(dir.resolve("set"), 1, false);
         assertThat(grey.exampleShape()).containsExactly(1, 5, 6);
-        assertThat(grey.classes()).isEqualTo(2);
+        assertThat(((org.score4j.api.LabelledDataset) grey).classes()).isEqualTo(2);
         assertThat(grey.label(2)).isEqualTo(1);
         assertThat(grey.pixels(2)[7]).isEqualTo(200 / 255f);
         ImageSet rgb = ImageFolder.read(dir.resolve("set"), 3, false);
@@ -158,7 +206,8 @@ class ImageDataTest {
         ImageSet b = StrokeDigits.create(500, 28, 0, false);
         assertThat(a.fingerprint()).isEqualTo(b.fingerprint());
         assertThat(a.pixels(17)).containsExactly(b.pixels(17));
-        assertThat(a.classes()).isEqualTo(10);
+        assertThat(((org.score4j.api.LabelledDataset) a).classes()).isEqualTo(10);
+        assertThat(a.examples(17, 18).reshape(28 * 28).toFloatVector()).containsExactly(a.pixels(17));
         double[][] mean = new double[10][28 * 28];
         int[] count = new int[10];
         for (int i = 0; i < a.size(); i++) {

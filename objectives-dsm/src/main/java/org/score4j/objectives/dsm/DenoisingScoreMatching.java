@@ -6,14 +6,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**
- * Denoising score matching. Each example gets one level σ drawn uniformly from the schedule and is
- * perturbed, x̃ = x + σz; its loss is ½·λ(σ)·‖s(x̃, σ) + z/σ‖² (the target −z/σ is the score of
- * the perturbation kernel). With λ(σ) = σ² this is NCSN's multi-scale loss ½‖σ·s + z‖²; with a
- * single-level schedule it is plain DSM.
+ * Denoising score matching. Each example gets one noise level σ (a level of the schedule drawn uniformly, or log-uniform
+ * between its ends: {@link SigmaDistribution}) and is perturbed, x̃ = x + σz; its loss is ½·λ(σ)·‖s(x̃, σ) + z/σ‖² (the
+ * target −z/σ is the score of the perturbation kernel). With λ(σ) = σ² this is NCSN's multi-scale loss ½‖σ·s + z‖²
+ * (and, with log-uniform σ, the VE SDE's continuous form); with a single-level schedule it is plain DSM.
  */
 public final class DenoisingScoreMatching implements Objective {
 
@@ -30,16 +31,17 @@ public final class DenoisingScoreMatching implements Objective {
     }
 
     private final Weighting weighting;
+    private final SigmaDistribution sigmas;
 
-    public DenoisingScoreMatching(Weighting weighting) {
+    public DenoisingScoreMatching(Weighting weighting, SigmaDistribution sigmas) {
         this.weighting = Objects.requireNonNull(weighting, "weighting");
+        this.sigmas = Objects.requireNonNull(sigmas, "sigmas");
     }
 
     @Override
     public Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng) {
         int n = (int) data.size(0);
-        int[] levels = schedule.drawLevels(n, rng);
-        double[] sigma = schedule.sigmasOf(levels);
+        double[] sigma = sigmas.draw(schedule, n, rng);
         long[] shape = data.shape();
         // A handful of values per example: one pass on the JVM rather than a dozen ND4J operations.
         double[] x = Tensors.doubles(data);
@@ -56,13 +58,23 @@ public final class DenoisingScoreMatching implements Objective {
             }
         }
         DataType type = data.dataType();
-        return new DsmBatch(Tensors.array(inputs, type, shape), Tensors.array(sigma, type, n), levels, target, weights,
+        return new DsmBatch(Tensors.array(inputs, type, shape), Tensors.array(sigma, type, n), sigma, target, weights,
                 type);
     }
 
     /** The batch, with the targets −z/σ and the weights λ(σ) per example kept on the JVM. */
-    private record DsmBatch(INDArray inputs, INDArray sigmas, int[] levels, double[] target, double[] weights,
-                            DataType type) implements Batch {
+    private record DsmBatch(INDArray inputs, INDArray sigmas, double[] perExampleSigma, double[] target,
+                            double[] weights, DataType type) implements Batch {
+        @Override
+        public int[] rowExamples() {
+            return java.util.stream.IntStream.range(0, weights.length).toArray();
+        }
+
+        @Override
+        public double[] exampleSigmas() {
+            return perExampleSigma.clone();
+        }
+
         @Override
         public Loss loss(INDArray scores) {
             double[] s = Tensors.doubles(scores);

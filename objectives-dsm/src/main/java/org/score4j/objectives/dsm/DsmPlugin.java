@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.score4j.api.Objective;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.spi.ObjectiveFactory;
 import org.score4j.api.spi.Score4jPlugin;
 import org.score4j.api.spi.Settings;
@@ -34,15 +35,19 @@ public final class DsmPlugin implements Score4jPlugin {
                 return ConfigFactory.parseString("""
                         # λ(σ): sigma-squared (NCSN, every level on one scale) or uniform.
                         weighting = sigma-squared
+                        # σ per example: levels (one of the schedule's, uniformly) or log-uniform between the
+                        # schedule's smallest and largest level (the VE SDE: the model can be sampled on any grid).
+                        sigma-distribution = levels
                         """);
             }
 
             @Override
             public Objective create(Settings s) {
                 String w = s.choice("weighting", List.of("sigma-squared", "uniform"));
+                String d = s.choice("sigma-distribution", SigmaDistribution.keys());
                 return s.build(() -> new DenoisingScoreMatching(
                         w.equals("uniform") ? DenoisingScoreMatching.Weighting.UNIFORM
-                                : DenoisingScoreMatching.Weighting.SIGMA_SQUARED));
+                                : DenoisingScoreMatching.Weighting.SIGMA_SQUARED, SigmaDistribution.of(d)));
             }
         });
     }

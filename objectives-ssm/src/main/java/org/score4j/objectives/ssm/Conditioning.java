@@ -4,13 +4,14 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.NoiseSchedule;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /** Where score matching looks at the data: perturbed at a noise level per example, or as it is. */
 public enum Conditioning {
     /**
-     * Each example gets a level σ uniform over the schedule and is perturbed, x̃ = x + σz; its loss
+     * Each example gets a noise level σ (a level of the schedule, or log-uniform between its ends) and is perturbed, x̃ = x + σz; its loss
      * is weighted by σ² so that every level contributes on one scale (NCSN's annealed form). A model
      * trained this way serves the annealed sampler like a DSM-trained one.
      */
@@ -21,27 +22,29 @@ public enum Conditioning {
      */
     CLEAN;
 
-    /** The points, levels and weights of one minibatch. */
-    record Draw(INDArray points, int[] levels, double[] sigmas, double[] weights) {
+    /** The points, noise levels and weights of one minibatch. */
+    record Draw(INDArray points, double[] sigmas, double[] weights) {
     }
 
-    Draw draw(INDArray data, NoiseSchedule schedule, RandomSource rng) {
+    /**
+     * @param distribution how a noise-conditional draw picks each example's σ (unused for {@link #CLEAN})
+     */
+    Draw draw(INDArray data, NoiseSchedule schedule, SigmaDistribution distribution, RandomSource rng) {
         int n = (int) data.size(0);
         if (this == CLEAN) {
-            int[] levels = new int[n];
-            Arrays.fill(levels, schedule.size() - 1);
+            double[] smallest = new double[n];
+            Arrays.fill(smallest, schedule.smallest());
             double[] ones = new double[n];
             Arrays.fill(ones, 1.0);
-            return new Draw(data.dup(), levels, schedule.sigmasOf(levels), ones);
+            return new Draw(data.dup(), smallest, ones);
         }
-        int[] levels = schedule.drawLevels(n, rng);
-        double[] sigmas = schedule.sigmasOf(levels);
+        double[] sigmas = distribution.draw(schedule, n, rng);
         double[] weights = new double[n];
         for (int i = 0; i < n; i++) {
             weights[i] = sigmas[i] * sigmas[i];
         }
         INDArray z = rng.normal(data.shape()).castTo(data.dataType());
         INDArray perSigma = Nd4j.createFromArray(sigmas).castTo(data.dataType());
-        return new Draw(data.add(Tensors.scaleRows(z, perSigma)), levels, sigmas, weights);
+        return new Draw(data.add(Tensors.scaleRows(z, perSigma)), sigmas, weights);
     }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.random.RandomSource;
 
 /**
@@ -18,14 +19,17 @@ public final class ExactScoreMatching implements Objective {
 
     private final int maxDimension;
     private final Conditioning conditioning;
+    private final SigmaDistribution sigmaDistribution;
     private final double relativeStep;
 
     /**
      * @param maxDimension the largest d accepted
      * @param conditioning where the data is looked at and how levels are weighted
+     * @param sigmaDistribution how a noise-conditional draw picks each example's σ
      * @param relativeStep ε/σ of the central differences, in (0, 1)
      */
-    public ExactScoreMatching(int maxDimension, Conditioning conditioning, double relativeStep) {
+    public ExactScoreMatching(int maxDimension, Conditioning conditioning, SigmaDistribution sigmaDistribution,
+                              double relativeStep) {
         if (maxDimension < 1) {
             throw new IllegalArgumentException("max dimension must be ≥ 1, got " + maxDimension);
         }
@@ -34,6 +38,7 @@ public final class ExactScoreMatching implements Objective {
         }
         this.maxDimension = maxDimension;
         this.conditioning = Objects.requireNonNull(conditioning, "conditioning");
+        this.sigmaDistribution = Objects.requireNonNull(sigmaDistribution, "sigmaDistribution");
         this.relativeStep = relativeStep;
     }
 
@@ -56,7 +61,7 @@ public final class ExactScoreMatching implements Objective {
             throw new IllegalArgumentException(reason);
         });
         int d = (int) (data.length() / n);
-        Conditioning.Draw draw = conditioning.draw(data, schedule, rng);
+        Conditioning.Draw draw = conditioning.draw(data, schedule, sigmaDistribution, rng);
         INDArray axes = Nd4j.tile(Nd4j.eye(d).castTo(data.dataType()), (int) n, 1);
         return new FiniteDifferenceBatch(draw, axes, d, 1.0, FiniteDifferenceBatch.NormTerm.FULL, relativeStep);
     }

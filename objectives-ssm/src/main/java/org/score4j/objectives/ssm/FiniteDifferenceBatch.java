@@ -34,7 +34,8 @@ final class FiniteDifferenceBatch implements Objective.Batch {
 
     private final INDArray inputs;
     private final INDArray sigmas;
-    private final int[] levels;
+    private final double[] exampleSigmas;
+    private final int[] rowExamples;
     private final INDArray directions;
     private final int perExample;
     private final double traceCoefficient;
@@ -44,7 +45,7 @@ final class FiniteDifferenceBatch implements Objective.Batch {
     private final INDArray rowWeights;
 
     /**
-     * @param draw        the points x_i, their levels and weights λ_i
+     * @param draw        the points x_i, their noise levels and weights λ_i
      * @param directions  v_ik, shape {@code [N·K, d]}, row i·K + k
      * @param perExample  K
      * @param relativeStep ε_i / σ_i
@@ -59,7 +60,12 @@ final class FiniteDifferenceBatch implements Objective.Batch {
         int rows = n * perExample;
         this.perExample = perExample;
         this.traceCoefficient = traceCoefficient;
-        this.levels = draw.levels();
+        this.exampleSigmas = draw.sigmas().clone();
+        this.rowExamples = new int[2 * rows];
+        for (int r = 0; r < rows; r++) {
+            rowExamples[r] = r / perExample;
+            rowExamples[rows + r] = r / perExample;
+        }
         this.directions = directions.castTo(x.dataType());
 
         double[] step = new double[rows];
@@ -96,8 +102,13 @@ final class FiniteDifferenceBatch implements Objective.Batch {
     }
 
     @Override
-    public int[] levels() {
-        return levels.clone();
+    public int[] rowExamples() {
+        return rowExamples.clone();
+    }
+
+    @Override
+    public double[] exampleSigmas() {
+        return exampleSigmas.clone();
     }
 
     @Override

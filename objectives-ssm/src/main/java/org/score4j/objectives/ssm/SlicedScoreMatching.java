@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.random.RandomSource;
 
 /**
@@ -18,6 +19,7 @@ public final class SlicedScoreMatching implements Objective {
     private final int projections;
     private final boolean varianceReduced;
     private final Conditioning conditioning;
+    private final SigmaDistribution sigmaDistribution;
     private final double relativeStep;
 
     /**
@@ -25,12 +27,14 @@ public final class SlicedScoreMatching implements Objective {
      * @param projections     K ≥ 1 directions per example
      * @param varianceReduced use ½‖s‖² (SSM-VR) instead of ½(vᵀs)²
      * @param conditioning    where the data is looked at and how levels are weighted
+     * @param sigmaDistribution how a noise-conditional draw picks each example's σ
      * @param relativeStep    ε/σ of the central difference, in (0, 1)
      */
     public SlicedScoreMatching(Projection projection, int projections, boolean varianceReduced,
-                               Conditioning conditioning, double relativeStep) {
+                               Conditioning conditioning, SigmaDistribution sigmaDistribution, double relativeStep) {
         this.projection = Objects.requireNonNull(projection, "projection");
         this.conditioning = Objects.requireNonNull(conditioning, "conditioning");
+        this.sigmaDistribution = Objects.requireNonNull(sigmaDistribution, "sigmaDistribution");
         if (projections < 1) {
             throw new IllegalArgumentException("projections must be ≥ 1, got " + projections);
         }
@@ -44,7 +48,7 @@ public final class SlicedScoreMatching implements Objective {
 
     @Override
     public Batch prepare(INDArray data, NoiseSchedule schedule, RandomSource rng) {
-        Conditioning.Draw draw = conditioning.draw(data, schedule, rng);
+        Conditioning.Draw draw = conditioning.draw(data, schedule, sigmaDistribution, rng);
         long n = data.size(0);
         INDArray directions = projection.draw(rng, n * projections, data.length() / n);
         return new FiniteDifferenceBatch(draw, directions, projections, 1.0 / projections,

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Locale;
 import org.score4j.api.Objective;
+import org.score4j.api.SigmaDistribution;
 import org.score4j.api.spi.ObjectiveFactory;
 import org.score4j.api.spi.Score4jPlugin;
 import org.score4j.api.spi.Settings;
@@ -21,6 +22,9 @@ public final class SsmPlugin implements Score4jPlugin {
             # noise-conditional: perturb each example at a level σ of the schedule and weight its loss by σ²
             # (works with the annealed sampler); clean: the data itself, the model conditioned on the smallest σ.
             conditioning = noise-conditional
+            # σ per example when noise-conditional: levels (one of the schedule's, uniformly) or log-uniform
+            # between the schedule's smallest and largest level (the VE SDE: sample the model on any grid).
+            sigma-distribution = levels
             # ε/σ of the central differences that replace the Jacobian term (no second derivatives needed).
             fd-step = 0.01
             """;
@@ -72,10 +76,12 @@ public final class SsmPlugin implements Score4jPlugin {
         public Objective create(Settings s) {
             String p = s.choice("projection", List.of("rademacher", "gaussian", "sphere"));
             int k = s.integer("projections", 1);
+            s.require(k <= 1024, "projections", "at most 1024 directions per example, got " + k);
             Conditioning c = conditioning(s);
+            SigmaDistribution d = SigmaDistribution.of(s.choice("sigma-distribution", SigmaDistribution.keys()));
             double step = s.between("fd-step", 1e-6, 0.5);
             return s.build(() -> new SlicedScoreMatching(Projection.valueOf(p.toUpperCase(Locale.ROOT)), k,
-                    varianceReduced, c, step));
+                    varianceReduced, c, d, step));
         }
     }
 
@@ -102,8 +108,9 @@ public final class SsmPlugin implements Score4jPlugin {
         public Objective create(Settings s) {
             int max = s.integer("max-dimension", 1);
             Conditioning c = conditioning(s);
+            SigmaDistribution d = SigmaDistribution.of(s.choice("sigma-distribution", SigmaDistribution.keys()));
             double step = s.between("fd-step", 1e-6, 0.5);
-            return s.build(() -> new ExactScoreMatching(max, c, step));
+            return s.build(() -> new ExactScoreMatching(max, c, d, step));
         }
     }
 }

@@ -40,12 +40,12 @@ class ScoreMatchingObjectivesTest {
                 new Case("ssm gaussian K=3", sliced(Projection.GAUSSIAN, 3, false, Conditioning.CLEAN), true),
                 new Case("ssm-vr gaussian", sliced(Projection.GAUSSIAN, 1, true, Conditioning.NOISE_CONDITIONAL), false),
                 new Case("ssm-vr sphere K=2", sliced(Projection.SPHERE, 2, true, Conditioning.CLEAN), true),
-                new Case("exact-sm", new ExactScoreMatching(10, Conditioning.NOISE_CONDITIONAL, 0.01), false),
-                new Case("exact-sm", new ExactScoreMatching(10, Conditioning.CLEAN, 0.01), true));
+                new Case("exact-sm", new ExactScoreMatching(10, Conditioning.NOISE_CONDITIONAL, org.score4j.api.SigmaDistribution.LEVELS, 0.01), false),
+                new Case("exact-sm", new ExactScoreMatching(10, Conditioning.CLEAN, org.score4j.api.SigmaDistribution.LEVELS, 0.01), true));
     }
 
     private static Objective sliced(Projection p, int k, boolean vr, Conditioning c) {
-        return new SlicedScoreMatching(p, k, vr, c, 0.01);
+        return new SlicedScoreMatching(p, k, vr, c, org.score4j.api.SigmaDistribution.LEVELS, 0.01);
     }
 
     @ParameterizedTest
@@ -77,7 +77,7 @@ class ScoreMatchingObjectivesTest {
     @Test
     void exactScoreMatchingOfALinearScoreIsTheTraceAndHalfTheSquaredNormPerExample() {
         INDArray data = gaussian(50, 3);
-        Objective.Batch batch = new ExactScoreMatching(10, Conditioning.CLEAN, 0.01)
+        Objective.Batch batch = new ExactScoreMatching(10, Conditioning.CLEAN, org.score4j.api.SigmaDistribution.LEVELS, 0.01)
                 .prepare(data, NoiseSchedule.of(1.0), new SeededRandom(4));
         assertThat(batch.inputs().size(0)).isEqualTo(50 * 2 * 2);
         INDArray perExample = batch.loss(linearScore(batch.inputs())).perExample();
@@ -97,7 +97,7 @@ class ScoreMatchingObjectivesTest {
 
     @Test
     void exactScoreMatchingRefusesHighDimensionalDataNamingTheDimensionAndTheLimit() {
-        ExactScoreMatching esm = new ExactScoreMatching(10, Conditioning.CLEAN, 0.01);
+        ExactScoreMatching esm = new ExactScoreMatching(10, Conditioning.CLEAN, org.score4j.api.SigmaDistribution.LEVELS, 0.01);
         assertThat(esm.incompatibility(new long[] {10})).isEmpty();
         assertThat(esm.incompatibility(new long[] {1, 28, 28})).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("d = 784", "max-dimension = 10", "ssm-vr"));
