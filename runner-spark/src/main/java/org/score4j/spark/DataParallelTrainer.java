@@ -1,36 +1,38 @@
 package org.score4j.spark;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.ScoreModel;
-import org.score4j.runner.ComponentKind;
-import org.score4j.runner.ProgressBar;
-import org.score4j.runner.UserError;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.training.Trainer;
-import org.score4j.runner.training.TrainingResult;
-import org.score4j.runner.training.TrainingStep;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.RunProgress;
+import org.score4j.core.UserError;
+import org.score4j.core.config.ComponentSlot;
+import org.score4j.core.config.ResolvedRun;
+import org.score4j.core.output.RunDirectory;
+import org.score4j.core.training.Models;
+import org.score4j.core.training.Trainer;
+import org.score4j.core.training.TrainingResult;
+import org.score4j.core.training.TrainingState;
+import org.score4j.core.training.TrainingStep;
 
 /**
- * Data-parallel training, the trainer's loop, logs, checkpoints and divergence handling being the local ones.
- * Synchronous (averaging every step): each step is one Spark job whose tasks compute the gradients of the shards of
- * the step's batch on replicas holding the driver's parameters; the driver sums them in shard order (so a run is
- * reproducible), divides by the examples, and takes the optimizer step. Averaging every K > 1 steps: each job is a
- * round of K steps in which every replica, starting from the driver's training state, takes its own optimizer steps
- * on its shards of those steps; the driver then averages the replicas' states (parameters, Adam's moments, the moving
- * average) in shard order. Rounds start at steps 1, K + 1, 2K + 1, … so checkpoints fall between them.
+ * Data-parallel training, the trainer's loop, logs, checkpoints and divergence handling being the local ones, and the
+ * optimizer step the runner's own on the same flat vectors. Synchronous (averaging every step): each step is one Spark
+ * job whose tasks compute the gradients of the shards of the step's batch on replicas holding the driver's parameters;
+ * the driver sums them in shard order (so a run is reproducible) and takes the optimizer step. Averaging every K &gt; 1
+ * steps: each job is a round of K steps in which every replica, starting from the driver's training state, takes its
+ * own optimizer steps on its shards of those steps; the driver then averages the replicas' states (parameters, the
+ * optimizer's state, the moving average) in shard order. Rounds start at steps 1, K + 1, 2K + 1, … so checkpoints fall
+ * between them.
  */
 final class DataParallelTrainer {
     private final JavaSparkContext spark;
     private final List<String> plugins;
     private final int shards;
     private final ResolvedRun run;
-    private final java.io.PrintStream console;
+    private final RunProgress progress;
     private final int averageEvery;
     private final java.util.Deque<Pending> pending = new java.util.ArrayDeque<>();
 
@@ -39,16 +41,16 @@ final class DataParallelTrainer {
     }
 
     DataParallelTrainer(JavaSparkContext spark, List<String> plugins, int shards, int averageEvery, ResolvedRun run,
-                        java.io.PrintStream console) {
+                        RunProgress progress) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.plugins = List.copyOf(plugins);
         this.shards = shards;
         this.averageEvery = averageEvery;
         this.run = Objects.requireNonNull(run, "run");
-        this.console = Objects.requireNonNull(console, "console");
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
-    TrainingResult train(Path runDir, String configHash, String configText, ProgressBar progress) {
+    TrainingResult train(RunDirectory dir) {
         int batch = run.train().batchSize();
         if (shards > batch) {
             throw new UserError("data-parallel training splits each batch of train.batch-size = " + batch + " into "
@@ -59,16 +61,14 @@ final class DataParallelTrainer {
                     + run.train().checkpointEvery() + ") must be a multiple of " + averageEvery
                     + ", so that checkpoints fall between averaging rounds");
         }
-        console.println("score4j: training data-parallel on " + shards + " shard" + (shards == 1 ? "" : "s")
+        progress.note("score4j: training data-parallel on " + shards + " shard" + (shards == 1 ? "" : "s")
                 + " of each batch of " + batch + (averageEvery == 1 ? " (gradients summed every step, one Spark job per step)"
                 : " (parameters averaged every " + averageEvery + " steps, one Spark job per " + averageEvery + " steps)"));
-        ShardTask task = new ShardTask(Workflow.render(run.resolved()), plugins, Trainer.dataScale(run), shards);
+        ShardTask task = new ShardTask(run.rendered(), plugins, Models.dataScale(run), shards);
         spark.setJobGroup("score4j-train", "score4j data-parallel training: " + shards + " shards of "
-                + run.names().get(ComponentKind.MODEL), false);
-        return new Trainer(run, runDir, configHash, configText).train(progress, null, (model, step) -> {
-            requireDataParallel(model);
-            return averageEvery == 1 ? step(task, model, step) : averaged(task, model, step);
-        });
+                + run.name(ComponentSlot.MODEL), false);
+        return new Trainer(run, dir).train(progress, null, (model, state, step) ->
+                averageEvery == 1 ? step(task, state, step) : averaged(task, state, step));
     }
 
     /** Runs {@code work} once per shard as one Spark job and returns the results in shard order. */
@@ -78,16 +78,16 @@ final class DataParallelTrainer {
                 n -> { }, what);
     }
 
-    /** The shards' per-example losses and levels, joined in shard order. */
-    private record Joined(double[] perExample, int[] levels) {
-        static Joined of(List<double[]> perExample, List<int[]> levels) {
-            int examples = levels.stream().mapToInt(l -> l.length).sum();
-            Joined j = new Joined(new double[examples], new int[examples]);
+    /** The shards' per-example losses and noise levels, joined in shard order. */
+    private record Joined(double[] perExample, double[] sigmas) {
+        static Joined of(List<double[]> perExample, List<double[]> sigmas) {
+            int examples = sigmas.stream().mapToInt(l -> l.length).sum();
+            Joined j = new Joined(new double[examples], new double[examples]);
             int at = 0;
-            for (int s = 0; s < levels.size(); s++) {
-                System.arraycopy(perExample.get(s), 0, j.perExample, at, levels.get(s).length);
-                System.arraycopy(levels.get(s), 0, j.levels, at, levels.get(s).length);
-                at += levels.get(s).length;
+            for (int s = 0; s < sigmas.size(); s++) {
+                System.arraycopy(perExample.get(s), 0, j.perExample, at, sigmas.get(s).length);
+                System.arraycopy(sigmas.get(s), 0, j.sigmas, at, sigmas.get(s).length);
+                at += sigmas.get(s).length;
             }
             return j;
         }
@@ -113,9 +113,9 @@ final class DataParallelTrainer {
     }
 
     /** Step {@code step} of a round of parameter averaging, running the round when it starts there. */
-    private TrainingStep.Outcome averaged(ShardTask task, ScoreModel model, long step) {
+    private TrainingStep.Outcome averaged(ShardTask task, TrainingState state, long step) {
         if (pending.isEmpty()) {
-            round(task, model, step);
+            round(task, state, step);
         }
         Pending p = pending.poll();
         if (p.nonFinite() != null) {
@@ -125,21 +125,21 @@ final class DataParallelTrainer {
         return p.outcome();
     }
 
-    private void round(ShardTask task, ScoreModel model, long first) {
+    private void round(ShardTask task, TrainingState state, long first) {
         int length = (int) Math.min(averageEvery - (first - 1) % averageEvery, run.train().steps() - first + 1);
-        float[] state = model.trainingState().toFloatVector();
-        long iterations = model.iterations();
-        List<ShardTask.Round> parts = onShards(s -> task.round(state, iterations, first, length, s), "training steps "
+        float[] flat = state.flatten();
+        long taken = state.steps();
+        List<ShardTask.Round> parts = onShards(s -> task.round(flat, taken, first, length, s), "training steps "
                 + first + " to " + (first + length - 1));
         for (int j = 0; j < length; j++) {
             int step = j;
             // A replica that met a non-finite value stopped there: its list ends at that step.
             List<ShardTask.Round> ran = parts.stream().filter(r -> step < r.perExample().length).toList();
             Joined joined = Joined.of(ran.stream().map(r -> r.perExample()[step]).toList(),
-                    ran.stream().map(r -> r.levels()[step]).toList());
+                    ran.stream().map(r -> r.sigmas()[step]).toList());
             double meanLoss = joined.meanLoss();
             if (!Double.isFinite(meanLoss)) {
-                pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss, Double.NaN,
+                pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.sigmas(), meanLoss, Double.NaN,
                         false), null));
                 return;
             }
@@ -149,33 +149,26 @@ final class DataParallelTrainer {
                 return;
             }
             double norms = ran.stream().mapToDouble(r -> r.gradNorms()[step]).sum();
-            pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss,
+            pending.add(new Pending(new TrainingStep.Outcome(joined.perExample(), joined.sigmas(), meanLoss,
                     norms / ran.size(), true), null));
         }
-        model.setTrainingState(Nd4j.createFromArray(sumOver(parts.stream().map(ShardTask.Round::state).toList(),
-                parts.size())), iterations + length);
+        state.restore(sumOver(parts.stream().map(ShardTask.Round::state).toList(), parts.size()), taken + length);
     }
 
-    private void requireDataParallel(ScoreModel model) {
-        if (!model.dataParallel()) {
-            throw new UserError("model '" + run.names().get(ComponentKind.MODEL) + "' cannot be trained data-parallel "
-                    + "(it does not implement ScoreModel.dataParallel); train it with the local engine");
-        }
-    }
-
-    private TrainingStep.Outcome step(ShardTask task, ScoreModel model, long step) {
-        float[] parameters = model.parameters().toFloatVector();
-        List<TrainingStep.Shard> parts = onShards(s -> task.run(parameters, step, s), "training step " + step);
-        Joined joined = Joined.of(parts.stream().map(TrainingStep.Shard::perExample).toList(),
-                parts.stream().map(TrainingStep.Shard::levels).toList());
+    private TrainingStep.Outcome step(ShardTask task, TrainingState state, long step) {
+        float[] parameters = org.score4j.api.Tensors.floats(state.parameters());
+        List<ShardTask.Shard> parts = onShards(s -> task.run(parameters, step, s), "training step " + step);
+        Joined joined = Joined.of(parts.stream().map(ShardTask.Shard::perExample).toList(),
+                parts.stream().map(ShardTask.Shard::sigmas).toList());
         double meanLoss = joined.meanLoss();
         // A shard hands back no gradient when its loss is not finite.
         if (!Double.isFinite(meanLoss) || parts.stream().anyMatch(p -> p.gradient() == null)) {
-            return new TrainingStep.Outcome(joined.perExample(), joined.levels(), Double.isFinite(meanLoss) ? Double.NaN
+            return new TrainingStep.Outcome(joined.perExample(), joined.sigmas(), Double.isFinite(meanLoss) ? Double.NaN
                     : meanLoss, Double.NaN, false);
         }
-        float[] mean = sumOver(parts.stream().map(TrainingStep.Shard::gradient).toList(), joined.levels().length);
-        double norm = model.applyParameterGradient(Nd4j.createFromArray(mean));
-        return new TrainingStep.Outcome(joined.perExample(), joined.levels(), meanLoss, norm, true);
+        float[] sum = sumOver(parts.stream().map(ShardTask.Shard::gradient).toList(), 1);
+        double norm = state.apply(Nd4j.createFromArray(sum), joined.sigmas().length, run.optimizer(), run.lrSchedule(),
+                run.train().steps(), run.train().clipNorm(), run.train().emaRate());
+        return new TrainingStep.Outcome(joined.perExample(), joined.sigmas(), meanLoss, norm, true);
     }
 }

@@ -1,8 +1,6 @@
 package org.score4j.spark;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.plugins.Catalog;
+import org.score4j.core.app.Application;
+import org.score4j.core.plugins.Catalog;
 
 /**
  * What the tasks of one executor JVM share: the plugins shipped with the job, discovered once, and native threads
@@ -22,14 +20,13 @@ import org.score4j.runner.plugins.Catalog;
  */
 final class ExecutorContext {
     private static final Map<List<String>, Catalog> CATALOGS = new ConcurrentHashMap<>();
-    static final PrintStream SILENT = new PrintStream(OutputStream.nullOutputStream());
 
     private ExecutorContext() {
     }
 
-    /** A workflow over the built-in plugins and the plugin jars shipped with the job (by file name). */
-    static Workflow workflow(List<String> pluginJars) {
-        return new Workflow(CATALOGS.computeIfAbsent(List.copyOf(pluginJars), ExecutorContext::discover), SILENT, SILENT);
+    /** The application over the built-in plugins and the plugin jars shipped with the job (by file name). */
+    static Application application(List<String> pluginJars) {
+        return new Application(CATALOGS.computeIfAbsent(List.copyOf(pluginJars), ExecutorContext::discover));
     }
 
     private static Catalog discover(List<String> jars) {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.launcher.JavaModuleOptions;
-import org.score4j.runner.UserError;
+import org.score4j.core.UserError;
 
 /**
  * A standalone Spark cluster on this machine: a master and workers, each its own JVM listening on 127.0.0.1, started

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.StepListener;
 import org.score4j.api.Tensors;
-import org.score4j.api.spi.ModelFactory;
-import org.score4j.runner.ComponentKind;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.sampling.ChainSampling;
-import org.score4j.runner.sampling.Trajectory;
-import org.score4j.runner.training.Checkpoints;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.app.Application;
+import org.score4j.core.config.MemoryBudget;
+import org.score4j.core.config.ResolvedRun;
+import org.score4j.core.sampling.ChainSampling;
+import org.score4j.core.sampling.Trajectory;
+import org.score4j.core.training.Checkpoints;
 
 /**
  * Samples one batch of chains of a run on an executor: the batch {@link ChainSampling#run} would draw in the same
@@ -36,17 +36,16 @@ record SampleTask(Broadcast<byte[]> checkpoint, String config, List<String> plug
     }
 
     Batch run(int b) {
-        Workflow workflow = ExecutorContext.workflow(plugins);
-        ResolvedRun run = workflow.resolve(ConfigFactory.parseString(config));
+        Application app = ExecutorContext.application(plugins);
+        ResolvedRun run = app.resolve(ConfigFactory.parseString(config));
         Path file = null;
         try {
-            file = Files.createTempFile("score4j-checkpoint", ".zip");
+            file = Files.createTempFile("score4j-checkpoint", ".safetensors");
             Files.write(file, checkpoint.value());
-            var model = Checkpoints.read(file, workflow.catalog().factories(ComponentKind.MODEL, ModelFactory.class)).model();
-            long total = run.sampler().evaluations(run.schedule()) * ChainSampling.batches(run.sample());
-            Trajectory trajectory = b == 0 && Trajectory.drawn(run) ? Trajectory.of(model, run) : null;
-            INDArray x = ChainSampling.batch(trajectory != null ? trajectory : model, run.sampler(), run.schedule(),
-                    run.sample(), run.seed(), run.data().exampleShape(), b, (done, all) -> { }, total);
+            var model = app.steps().restore(Checkpoints.read(file, MemoryBudget.bytes())).model();
+            Trajectory trajectory = b == 0 && Trajectory.drawn(run) ? Trajectory.of(run) : null;
+            INDArray x = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
+                    run.data().exampleShape()).batch(b, trajectory != null ? trajectory : StepListener.NONE);
             List<INDArray> snapshots = trajectory != null ? trajectory.snapshots() : List.of();
             return new Batch(b, x.shape(), Tensors.floats(x), snapshots.isEmpty() ? null : snapshots.get(0).shape(),
                     snapshots.stream().map(Tensors::floats).toArray(float[][]::new));

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.ScoreModel;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.training.Trainer;
-import org.score4j.runner.training.TrainingStep;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.config.ResolvedRun;
+import org.score4j.core.training.Models;
+import org.score4j.core.training.TrainingState;
+import org.score4j.core.training.TrainingStep;
 
 /**
  * A shard of a data-parallel training step on an executor: a replica of the model takes the driver's parameters and
@@ -26,16 +28,27 @@ import org.score4j.runner.wiring.ResolvedRun;
  */
 record ShardTask(String config, List<String> plugins, double scale, int shards) implements Serializable {
 
-    /** A replica: its own resolved run (data, objective) and model, used by one task at a time. */
-    private record Replica(TrainingStep step, ScoreModel model) {
+    /** A replica: its own resolved run (data, objective), model and gradient array, used by one task at a time. */
+    private record Replica(ResolvedRun run, TrainingStep step, ScoreModel model, INDArray gradient, TrainingState state) {
     }
 
     private static final Map<ShardTask, Queue<Replica>> REPLICAS = new ConcurrentHashMap<>();
 
-    TrainingStep.Shard run(float[] parameters, long step, int shard) {
+    /**
+     * What a shard computed.
+     *
+     * @param perExample each example's loss
+     * @param sigmas     each example's noise level
+     * @param gradient   ∂(summed loss of the shard)/∂θ, or null when the loss is not finite
+     */
+    record Shard(double[] perExample, double[] sigmas, float[] gradient) implements Serializable {
+    }
+
+    Shard run(float[] parameters, long step, int shard) {
         return withReplica(r -> {
             r.model().setParameters(Nd4j.createFromArray(parameters));
-            return r.step().shard(r.model(), step, shard, shards);
+            TrainingStep.Computed c = r.step().compute(r.model(), step, shard, shards, r.gradient());
+            return new Shard(c.perExample(), c.sigmas(), c.finite() ? r.gradient().toFloatVector() : null);
         });
     }
 
@@ -43,13 +56,13 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
      * What a shard's replica did in a round of parameter averaging.
      *
      * @param perExample each local step's per-example losses
-     * @param levels     each local step's noise levels
+     * @param sigmas     each local step's noise levels
      * @param gradNorms  each local step's gradient norm (of the shard's mean loss)
      * @param state      the replica's training state after the round, or null when a step's loss or gradient was not
      *                   finite (that step is the last one listed)
      * @param problem    what was not finite, or null
      */
-    record Round(double[][] perExample, int[][] levels, double[] gradNorms, float[] state, String problem)
+    record Round(double[][] perExample, double[][] sigmas, double[] gradNorms, float[] state, String problem)
             implements Serializable {
     }
 
@@ -57,33 +70,36 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
      * A round of parameter averaging on this shard: from the driver's training state, {@code steps} optimizer steps
      * on the shard's share of steps {@code first}, {@code first + 1}, … (the data a synchronous run's shard would see).
      */
-    Round round(float[] state, long iterations, long first, int steps, int shard) {
+    Round round(float[] state, long taken, long first, int steps, int shard) {
         return withReplica(r -> {
-            r.model().setTrainingState(Nd4j.createFromArray(state), iterations);
+            TrainingState local = r.state();
+            local.restore(state, taken);
             double[][] perExample = new double[steps][];
-            int[][] levels = new int[steps][];
+            double[][] sigmas = new double[steps][];
             double[] norms = new double[steps];
             for (int j = 0; j < steps; j++) {
-                TrainingStep.Shard part = r.step().shard(r.model(), first + j, shard, shards);
+                r.model().setParameters(local.parameters());
+                TrainingStep.Computed part = r.step().compute(r.model(), first + j, shard, shards, r.gradient());
                 perExample[j] = part.perExample();
-                levels[j] = part.levels();
+                sigmas[j] = part.sigmas();
                 String problem = null;
-                if (part.gradient() == null) {
+                if (!part.finite()) {
                     problem = "the loss of shard " + shard + " is not finite";
                 } else {
                     try {
-                        norms[j] = r.model().applyParameterGradient(Nd4j.createFromArray(part.gradient()).divi(part.levels().length));
+                        norms[j] = local.apply(r.gradient(), part.examples(), r.run().optimizer(), r.run().lrSchedule(),
+                                r.run().train().steps(), r.run().train().clipNorm(), r.run().train().emaRate());
                     } catch (org.score4j.api.NonFiniteException e) {
                         problem = "on shard " + shard + ": " + e.getMessage();
                     }
                 }
                 if (problem != null) {
                     int n = j + 1;
-                    return new Round(java.util.Arrays.copyOf(perExample, n), java.util.Arrays.copyOf(levels, n),
+                    return new Round(java.util.Arrays.copyOf(perExample, n), java.util.Arrays.copyOf(sigmas, n),
                             java.util.Arrays.copyOf(norms, n), null, problem);
                 }
             }
-            return new Round(perExample, levels, norms, r.model().trainingState().toFloatVector(), null);
+            return new Round(perExample, sigmas, norms, local.flatten(), null);
         });
     }
 
@@ -112,9 +128,9 @@ record ShardTask(String config, List<String> plugins, double scale, int shards) 
     }
 
     private Replica replica() {
-        Workflow workflow = ExecutorContext.workflow(plugins);
-        ResolvedRun run = workflow.resolve(ConfigFactory.parseString(config));
-        return new Replica(new TrainingStep(run.data(), run.objective(), run.schedule(), run.train().batchSize(), run.seed()),
-                Trainer.newModel(run, scale));
+        ResolvedRun run = ExecutorContext.application(plugins).resolve(ConfigFactory.parseString(config));
+        ScoreModel model = Models.build(run, Models.spec(run, scale));
+        return new Replica(run, new TrainingStep(run), model, Nd4j.create(DataType.FLOAT, model.parameterCount()),
+                TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0));
     }
 }

@@ -2,7 +2,6 @@ package org.score4j.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,18 +29,22 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.api.ProgressListener;
-import org.score4j.runner.ProgressBar;
-import org.score4j.runner.UserError;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.engine.Engine;
-import org.score4j.runner.engine.EngineSettings;
-import org.score4j.runner.output.Provenance;
-import org.score4j.runner.sampling.ChainSampling;
-import org.score4j.runner.study.Cell;
-import org.score4j.runner.study.StudyRunner;
-import org.score4j.runner.training.TrainingResult;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.RunProgress;
+import org.score4j.core.UserError;
+import org.score4j.core.config.ResolvedRun;
+import org.score4j.core.engine.Engine;
+import org.score4j.core.engine.EngineSettings;
+import org.score4j.core.output.Provenance;
+import org.score4j.core.output.RunDirectory;
+import org.score4j.core.run.Sampled;
+import org.score4j.core.run.TrainedModel;
+import org.score4j.core.sampling.ChainSampling;
+import org.score4j.core.study.Cell;
+import org.score4j.core.study.CellOutcome;
+import org.score4j.core.study.StudyCells;
+import org.score4j.core.study.StudyPlan;
+import org.score4j.core.training.Checkpoints;
+import org.score4j.core.training.TrainingResult;
 
 /**
  * The spark engine: a study's model groups, a run's sampling batches and a training step's gradient shards run as
@@ -65,7 +68,7 @@ final class SparkEngine implements Engine {
     private final EngineSettings settings;
     private final JavaSparkContext spark;
     private final List<String> plugins = new ArrayList<>();
-    private final PrintStream console;
+    private final RunProgress console;
     private final int nativeThreads;
     private final int blasThreads;
     private final int shards;
@@ -73,7 +76,7 @@ final class SparkEngine implements Engine {
 
     SparkEngine(EngineSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.console = settings.console();
+        this.console = settings.progress();
         // Under spark-submit, its --master arrives as the spark.master property.
         String submitted = System.getProperty("spark.master");
         String master = settings.master() != null ? settings.master() : submitted != null ? submitted : "local[*]";
@@ -127,7 +130,7 @@ final class SparkEngine implements Engine {
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);
         }
-        console.println("score4j: spark engine on " + master + " (Spark " + spark.version() + ", "
+        console.note("score4j: spark engine on " + master + " (Spark " + spark.version() + ", "
                 + spark.sc().defaultParallelism() + " task slots"
                 + (plugins.isEmpty() ? "" : ", shipping " + plugins.size() + " plugin jar" + (plugins.size() == 1 ? "" : "s"))
                 + ")");
@@ -193,11 +196,17 @@ final class SparkEngine implements Engine {
     }
 
     @Override
-    public List<StudyRunner.Outcome> runStudy(List<Cell> cells, List<ResolvedRun> runs, Path out, StudyRunner runner) {
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public List<CellOutcome> runStudy(StudyPlan plan, RunProgress progress) {
         requireRunning(spark);
-        StudyRunner.Plan plan = runner.plan(cells, runs, out);
-        List<StudyRunner.Outcome> outcomes = new ArrayList<>(plan.previous());
-        runner.announce(plan, cells.size(), "one Spark task per model");
+        List<Cell> cells = plan.cells();
+        Path out = plan.out();
+        List<CellOutcome> outcomes = new ArrayList<>(plan.previous());
+        progress.note(StudyCells.announcement(plan, "one Spark task per model"));
         AtomicInteger done = new AtomicInteger(plan.reused());
         long started = System.nanoTime();
         ExecutorService waiting = Executors.newCachedThreadPool(r -> {
@@ -217,11 +226,11 @@ final class SparkEngine implements Engine {
                 JavaFutureAction<List<StudyTask.Result>> job = spark.parallelize(Collections.singletonList(task), 1)
                         .map(StudyTask::run).collectAsync();
                 jobs.add(CompletableFuture.runAsync(() -> {
-                    List<StudyRunner.Outcome> finished = collect(job, key, members, cells, out);
+                    List<CellOutcome> finished = collect(job, key, members, cells, out);
                     synchronized (outcomes) {
                         for (int j = 0; j < members.size(); j++) {
                             outcomes.set(members.get(j), finished.get(j));
-                            runner.report(finished.get(j), done.incrementAndGet(), cells.size(), started);
+                            progress.note(StudyCells.report(finished.get(j), done.incrementAndGet(), cells.size(), started));
                         }
                     }
                 }, waiting));
@@ -234,25 +243,25 @@ final class SparkEngine implements Engine {
     }
 
     /** Waits for a model's job and writes what it produced; a job Spark gave up on fails its cells, with its error. */
-    private static List<StudyRunner.Outcome> collect(JavaFutureAction<List<StudyTask.Result>> job, String key,
+    private static List<CellOutcome> collect(JavaFutureAction<List<StudyTask.Result>> job, String key,
                                                      List<Integer> members, List<Cell> cells, Path out) {
         StudyTask.Result result;
         try {
             result = job.get().get(0);
         } catch (ExecutionException | InterruptedException e) {
             String why = "its Spark task failed: " + firstLine(e.getCause() != null ? e.getCause() : e);
-            return members.stream().map(i -> StudyRunner.failedToRun(cells.get(i), out, why)).toList();
+            return members.stream().map(i -> StudyCells.failedToRun(cells.get(i), out, why)).toList();
         }
         DirectoryBytes.delete(out.resolve("models").resolve(key));
         for (int i : members) {
             DirectoryBytes.delete(out.resolve("cells").resolve(cells.get(i).id()));
         }
         DirectoryBytes.write(out, result.files());
-        List<StudyRunner.Outcome> outcomes = new ArrayList<>();
+        List<CellOutcome> outcomes = new ArrayList<>();
         for (int j = 0; j < members.size(); j++) {
             StudyTask.CellResult r = result.outcomes().get(j);
             try {
-                outcomes.add(new StudyRunner.Outcome(cells.get(members.get(j)), r.status(),
+                outcomes.add(new CellOutcome(cells.get(members.get(j)), r.status(),
                         r.metrics() == null ? null : JSON.readTree(r.metrics()), r.error(), r.seconds()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -262,8 +271,10 @@ final class SparkEngine implements Engine {
     }
 
     @Override
-    public Sampled sample(ResolvedRun run, Path checkpoint, ProgressListener progress) {
+    public Sampled sample(ResolvedRun run, TrainedModel model, RunProgress progress) {
         requireRunning(spark);
+        long t0 = System.nanoTime();
+        Path checkpoint = model.checkpoint();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(checkpoint);
@@ -273,29 +284,32 @@ final class SparkEngine implements Engine {
         Broadcast<byte[]> shared = spark.broadcast(bytes);
         try {
             int batches = ChainSampling.batches(run.sample());
-            long perBatch = run.sampler().evaluations(run.schedule());
-            SampleTask task = new SampleTask(shared, Workflow.render(run.resolved()), List.copyOf(plugins));
+            long perBatch = run.sampler().evaluations(run.grid());
+            SampleTask task = new SampleTask(shared, run.rendered(), List.copyOf(plugins));
             spark.setJobGroup("score4j-sample", "score4j sampling: " + run.sample().count() + " chains in " + batches
                     + " batches", false);
             JavaFutureAction<List<SampleTask.Batch>> job = spark.parallelize(
                     IntStream.range(0, batches).boxed().toList(), batches).map(task::run).collectAsync();
-            List<SampleTask.Batch> parts = await(job, (doneTasks) -> progress.progress(doneTasks * perBatch, perBatch * batches),
-                    "sampling");
-            progress.progress(perBatch * batches, perBatch * batches);
+            List<SampleTask.Batch> parts = await(job, (doneTasks) -> progress.progress("sample", doneTasks * perBatch,
+                    perBatch * batches, null), "sampling");
+            progress.progress("sample", perBatch * batches, perBatch * batches, null);
             INDArray[] arrays = parts.stream().map(b -> Nd4j.create(b.values(), b.shape(), 'c')).toArray(INDArray[]::new);
             SampleTask.Batch first = parts.get(0);
             List<INDArray> trajectory = java.util.Arrays.stream(first.snapshots())
                     .map(v -> Nd4j.create(v, first.snapshotShape(), 'c')).toList();
-            return new Sampled(arrays.length == 1 ? arrays[0] : Nd4j.concat(0, arrays), trajectory);
+            return new Sampled(arrays.length == 1 ? arrays[0] : Nd4j.concat(0, arrays), trajectory,
+                    (System.nanoTime() - t0) / 1e9);
         } finally {
             shared.destroy();
         }
     }
 
     @Override
-    public TrainingResult train(ResolvedRun run, Path runDir, String configHash, String configText, ProgressBar progress) {
-        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, averageEvery, run, console)
-                .train(runDir, configHash, configText, progress);
+    public TrainingResult train(ResolvedRun run, RunDirectory dir, Checkpoints.Loaded resume, RunProgress progress) {
+        if (resume != null) {
+            throw new UserError("--resume continues a run in this process; leave out --engine spark");
+        }
+        return new DataParallelTrainer(spark, List.copyOf(plugins), shards, averageEvery, run, progress).train(dir);
     }
 
     /** Waits for a job, reporting its finished tasks; a job Spark gave up on is a failed command, with its error. */

@@ -1,8 +1,8 @@
 package org.score4j.spark;
 
-import org.score4j.runner.engine.Engine;
-import org.score4j.runner.engine.EngineProvider;
-import org.score4j.runner.engine.EngineSettings;
+import org.score4j.core.engine.Engine;
+import org.score4j.core.engine.EngineProvider;
+import org.score4j.core.engine.EngineSettings;
 
 /** {@code --engine spark}: study cells, sampling and data-parallel training as Apache Spark jobs. */
 public final class SparkEngineProvider implements EngineProvider {

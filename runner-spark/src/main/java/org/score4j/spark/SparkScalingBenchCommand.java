@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.runner.Main;
-import org.score4j.runner.UserError;
-import org.score4j.runner.output.RunDirectory;
+import org.score4j.core.UserError;
+import org.score4j.core.output.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,8 +65,13 @@ final class SparkScalingBenchCommand implements Callable<Integer> {
             throw new UserError("--executors, --batch-sizes and --average-every take positive numbers, and every K must divide "
                     + "--steps (" + steps + "); got " + executors + ", " + batchSizes + " and " + averageEvery);
         }
-        RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-spark-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force);
+        try (RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-spark-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force, "score4j bench-spark")) {
+            return bench(dir);
+        }
+    }
+
+    private int bench(RunDirectory dir) throws IOException {
         List<Row> rows = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
         for (int batch : batchSizes) {

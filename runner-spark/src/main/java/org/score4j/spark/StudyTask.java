@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.study.Cell;
-import org.score4j.runner.study.StudyRunner;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.app.Application;
+import org.score4j.core.study.Cell;
+import org.score4j.core.study.CellOutcome;
+import org.score4j.core.study.StudyCells;
+import org.score4j.core.config.ResolvedRun;
 
 /**
  * One Spark task of a study: train (or continue) the model a group of cells shares and sample each cell, in a
@@ -40,7 +41,7 @@ record StudyTask(String key, List<CellSpec> cells, Map<String, byte[]> model, Li
     }
 
     /** A cell's outcome in a form that travels. */
-    record CellResult(String id, StudyRunner.Status status, String metrics, String error, double seconds) implements Serializable {
+    record CellResult(String id, CellOutcome.Status status, String metrics, String error, double seconds) implements Serializable {
     }
 
     /** What a task hands back: the files of the model and the cells (relative to the study directory), the outcomes. */
@@ -50,7 +51,7 @@ record StudyTask(String key, List<CellSpec> cells, Map<String, byte[]> model, Li
     private static final ObjectMapper JSON = new ObjectMapper();
 
     Result run() {
-        Workflow workflow = ExecutorContext.workflow(plugins);
+        Application app = ExecutorContext.application(plugins);
         Path out;
         try {
             out = Files.createTempDirectory("score4j-study-task");
@@ -63,13 +64,12 @@ record StudyTask(String key, List<CellSpec> cells, Map<String, byte[]> model, Li
             List<ResolvedRun> runs = new ArrayList<>();
             for (CellSpec spec : cells) {
                 group.add(spec.cell());
-                runs.add(workflow.resolve(group.get(group.size() - 1).user()));
+                runs.add(app.resolve(group.get(group.size() - 1).user()));
             }
-            List<StudyRunner.Outcome> outcomes = new StudyRunner(workflow.catalog(), ExecutorContext.SILENT)
-                    .runGroup(key, group, runs, out);
+            List<CellOutcome> outcomes = new StudyCells(app.steps()).runGroup(key, group, runs, out);
             Map<String, byte[]> files = new LinkedHashMap<>(DirectoryBytes.read(out, out.resolve("models").resolve(key)));
             List<CellResult> results = new ArrayList<>();
-            for (StudyRunner.Outcome o : outcomes) {
+            for (CellOutcome o : outcomes) {
                 files.putAll(DirectoryBytes.read(out, out.resolve("cells").resolve(o.cell().id())));
                 results.add(new CellResult(o.cell().id(), o.status(), o.metrics() == null ? null : JSON.writeValueAsString(o.metrics()),
                         o.error(), o.seconds()));

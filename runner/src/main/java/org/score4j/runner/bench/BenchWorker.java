@@ -19,15 +19,16 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.api.ProgressListener;
 import org.score4j.api.ScoreModel;
-import org.score4j.runner.ComponentKind;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.sampling.ChainSampling;
-import org.score4j.runner.training.Trainer;
-import org.score4j.runner.training.TrainingStep;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.api.StepListener;
+import org.score4j.core.app.Application;
+import org.score4j.core.config.ComponentSlot;
+import org.score4j.core.config.ResolvedRun;
+import org.score4j.core.plugins.Catalog;
+import org.score4j.core.sampling.ChainSampling;
+import org.score4j.core.training.Models;
+import org.score4j.core.training.TrainingState;
+import org.score4j.core.training.TrainingStep;
 
 /**
  * Runs one workload in this JVM and prints one line, {@code BENCH-RESULT {json}}: the rate of each timed repeat, the
@@ -50,34 +51,43 @@ public final class BenchWorker {
         Workload workload = Workload.named(List.of(args[0])).get(0);
         int repeats = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
-        Workflow workflow = new Workflow(Catalog.discover(Path.of(args[3])), System.err, System.err);
+        Application app = new Application(Catalog.discover(Path.of(args[3])));
         boolean matmul = Boolean.parseBoolean(args[4]);
-        Map<String, Object> result = measure(workflow.resolve(ConfigFactory.parseString(workload.config())), workload,
+        Map<String, Object> result = measure(app.resolve(ConfigFactory.parseString(workload.config())), workload,
                 repeats, threads, matmul);
         out.println(PREFIX + new ObjectMapper().writeValueAsString(result));
         out.flush();
     }
 
     static Map<String, Object> measure(ResolvedRun run, Workload workload, int repeats, int threads, boolean matmul) {
-        double scale = Trainer.dataScale(run);
-        ScoreModel model = Trainer.newModel(run, scale);
+        double scale = Models.dataScale(run);
+        ScoreModel model = Models.build(run, Models.spec(run, scale));
         long items;
         Runnable block;
         Runnable warmup;
         if (workload.task() == Workload.Task.TRAIN) {
             int batch = run.train().batchSize();
-            TrainingStep step = new TrainingStep(run.data(), run.objective(), run.schedule(), batch, run.seed());
+            TrainingStep step = new TrainingStep(run);
+            TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
+            INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());
             long[] t = {0};
-            Runnable one = () -> step.run(model, ++t[0]);
+            Runnable one = () -> {
+                long n = ++t[0];
+                model.setParameters(state.parameters());
+                TrainingStep.Computed c = step.compute(model, n, 0, 1, gradient);
+                state.apply(gradient, c.examples(), run.optimizer(), run.lrSchedule(), Long.MAX_VALUE,
+                        run.train().clipNorm(), run.train().emaRate());
+            };
             block = () -> repeat(one, workload.stepsPerRepeat());
             warmup = () -> warmUp(one, workload.warmup());
             items = (long) batch * workload.stepsPerRepeat();
         } else {
-            Runnable one = () -> ChainSampling.run(model, run.sampler(), run.schedule(), run.sample(), run.seed(),
-                    run.data().exampleShape(), ProgressListener.NONE);
+            ChainSampling chains = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
+                    run.data().exampleShape());
+            Runnable one = () -> chains.run(b -> StepListener.NONE);
             block = one;
             warmup = () -> warmUp(one, workload.warmup());
-            items = (long) run.sample().count() * run.sampler().evaluations(run.schedule());
+            items = (long) run.sample().count() * run.sampler().evaluations(run.grid());
         }
         long baseline = MemoryReadings.rssKib("VmRSS");
         warmup.run();
@@ -154,11 +164,11 @@ public final class BenchWorker {
         Config c = run.resolved();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("task", workload.task() == Workload.Task.TRAIN ? "train" : "sample");
-        String model = run.names().get(ComponentKind.MODEL);
+        String model = run.name(ComponentSlot.MODEL);
         long[] shape = run.data().exampleShape();
         p.put("shape", shape);
         p.put("dimension", Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-        p.put("data", run.names().get(ComponentKind.DATA));
+        p.put("data", run.name(ComponentSlot.DATA));
         p.put("data_scale", scale);
         p.put("embedding", c.getInt("model.embedding"));
         if (model.equals("ncsn-mlp")) {
@@ -175,14 +185,14 @@ public final class BenchWorker {
         }
         p.put("sigmas", run.schedule().sigmas());
         p.put("batch", run.train().batchSize());
-        p.put("learning_rate", run.train().optimizer().learningRate());
-        p.put("ema_rate", run.train().optimizer().emaRate());
+        p.put("learning_rate", run.optimizer().learningRate());
+        p.put("ema_rate", run.train().emaRate());
         p.put("chains", run.sample().count());
         p.put("low", run.sample().low());
         p.put("high", run.sample().high());
         p.put("step_size", c.getDouble("sampler.step-size"));
         p.put("steps_per_level", c.getInt("sampler.steps-per-level"));
-        p.put("denoise", c.getBoolean("sampler.denoise"));
+        p.put("denoise", run.grid().endsAtZero());
         p.put("steps", workload.stepsPerRepeat());
         p.put("warmup", workload.warmup());
         p.put("warmup_seconds", WARMUP_SECONDS);

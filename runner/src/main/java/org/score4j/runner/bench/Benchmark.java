@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.score4j.runner.UserError;
-import org.score4j.runner.output.Provenance;
+import org.score4j.core.UserError;
+import org.score4j.core.output.Provenance;
 
 /**
  * Runs workloads side by side: each in a fresh score4j JVM ({@link BenchWorker}) and then in a fresh PyTorch process

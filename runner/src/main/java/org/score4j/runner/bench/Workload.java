@@ -3,7 +3,7 @@ package org.score4j.runner.bench;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.score4j.runner.UserError;
+import org.score4j.core.UserError;
 
 /**
  * One benchmark workload: a run configuration (overrides of the defaults, resolved through the plugins like any

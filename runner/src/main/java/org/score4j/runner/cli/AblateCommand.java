@@ -4,21 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.runner.UserError;
-import org.score4j.runner.engine.Engine;
-import org.score4j.runner.output.RunDirectory;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.study.Cell;
-import org.score4j.runner.study.StudyDefinition;
-import org.score4j.runner.study.StudyReport;
-import org.score4j.runner.study.StudyRunner;
-import org.score4j.runner.study.StudyTable;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.UserError;
+import org.score4j.core.app.Application;
+import org.score4j.core.engine.Engine;
+import org.score4j.core.study.CellOutcome;
+import org.score4j.core.study.StudyDefinition;
+import org.score4j.core.study.StudyReport;
+import org.score4j.core.study.StudyTable;
+import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,92 +47,48 @@ public final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyDefinition study = StudyDefinition.read(file, overrides);
-        List<Cell> cells = study.cells();
-        Workflow workflow = new Workflow(Catalog.discover(plugins), System.out, System.err);
-        List<ResolvedRun> runs = resolveAll(workflow, cells);
-        if (!engine.local()) {
-            if (jobs != 1) {
-                throw new UserError("--jobs is for the local engine; the spark engine runs as many cells at a time as "
-                        + "its executors have task slots");
-            }
-            try (Engine e = engine.open(plugins, System.err)) {
-                return runStudy(study, cells, workflow, runs, e);
-            }
+        Application app = RunCommands.application(plugins);
+        app.resolveAll(study.cells());
+        if (!engine.local() && jobs != 1) {
+            throw new UserError("--jobs is for the local engine; the spark engine runs as many cells at a time as its "
+                    + "executors have task slots");
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         if (jobs < 1) {
             throw new UserError("--jobs expects a number of cells to run at a time ≥ 1, got " + jobs);
         }
+        int cores = Runtime.getRuntime().availableProcessors();
         if (jobs > cores) {
             System.err.println("score4j ablate: --jobs " + jobs + " is more than the " + cores + " cores here; using " + cores);
             jobs = cores;
         }
-        int nativeThreads = Nd4j.getEnvironment().maxThreads();
-        int blasThreads = Nd4j.factory().blas().getMaxThreads();
-        if (jobs > 1) {
-            // Cells share the cores: each gets its slice instead of all of them fighting over every core.
-            int threads = Math.max(1, cores / jobs);
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
-        }
-        try {
-            return runStudy(study, cells, workflow, runs, null);
-        } finally {
-            Nd4j.getEnvironment().setMaxThreads(nativeThreads);
-            Nd4j.factory().blas().setMaxThreads(blasThreads);
-        }
-    }
-
-    private int runStudy(StudyDefinition study, List<Cell> cells, Workflow workflow, List<ResolvedRun> runs, Engine engine) {
         Path dir = out != null ? out : Path.of("runs", "study-" + study.name().replaceAll("[^A-Za-z0-9._-]", "_"));
-        RunDirectory target = RunDirectory.create(dir, true);
-        copyStudyFile(target);
-        System.err.println("score4j ablate: study '" + study.name() + "' -> " + dir);
-        StudyRunner runner = new StudyRunner(workflow.catalog(), System.err);
-        List<StudyRunner.Outcome> outcomes = engine == null ? runner.run(cells, runs, dir, jobs)
-                : engine.runStudy(cells, runs, dir, runner);
-        StudyTable table = new StudyTable(study, outcomes);
-        StudyReport.write(study, table, target);
+        ProgressBar bar = new ProgressBar(System.err);
+        bar.note("score4j ablate: study '" + study.name() + "' -> " + dir);
+        StudyTable table;
+        try (Engine e = engine.open(plugins, app.steps(), bar, jobs)) {
+            table = app.ablate(study, dir, e, bar);
+        }
+        copyStudyFile(dir);
         System.out.print(table.markdown());
         System.out.println("wrote " + dir + " (" + String.join(", ", StudyReport.FILES) + ", cells/, models/)");
-        long failed = outcomes.stream().filter(o -> o.status() == StudyRunner.Status.FAILED).count();
+        long failed = table.rows().stream().flatMap(r -> r.cells().stream())
+                .filter(o -> o.status() == CellOutcome.Status.FAILED).count();
         if (failed > 0) {
-            System.err.println("score4j ablate: " + failed + " of " + cells.size() + " cells failed (see error.txt in each); "
-                    + "rerun the same command to retry them");
+            System.err.println("score4j ablate: " + failed + " of " + study.cells().size() + " cells failed (see error.txt "
+                    + "in each); rerun the same command to retry them");
             return UserError.FAILED;
         }
         return 0;
     }
 
-    /** Every cell's configuration, checked before anything runs; all problems reported at once, each with its cells. */
-    private static List<ResolvedRun> resolveAll(Workflow workflow, List<Cell> cells) {
-        List<ResolvedRun> runs = new ArrayList<>();
-        Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (Cell cell : cells) {
-            try {
-                runs.add(workflow.resolve(cell.user()));
-            } catch (UserError e) {
-                problems.computeIfAbsent(e.getMessage(), k -> new ArrayList<>()).add(cell.title());
-            }
-        }
-        if (!problems.isEmpty()) {
-            StringBuilder b = new StringBuilder("the study's cells have configuration problems; nothing was run:");
-            problems.forEach((message, titles) -> b.append("\n  in ").append(titles.size() == cells.size() ? "every cell"
-                    : titles.size() + " cell" + (titles.size() == 1 ? "" : "s") + " (" + titles.get(0)
-                    + (titles.size() > 1 ? ", …" : "") + ")").append(": ").append(message.replace("\n", "\n    ")));
-            throw new UserError(b.toString());
-        }
-        return runs;
-    }
-
-    private void copyStudyFile(RunDirectory target) {
+    private void copyStudyFile(Path dir) {
         try {
             String text = Files.readString(file);
             String header = "# The study as run" + (overrides.isEmpty() ? "" : ", with --set " + String.join(" --set ", overrides))
                     + "\n";
-            target.writeText("study.conf", header + text);
+            Files.writeString(dir.resolve("study.conf"), header + text);
         } catch (IOException e) {
-            throw new UserError("cannot read the study file " + file + ": " + e.getMessage());
+            throw UserError.io("copy the study file into", dir, e);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.score4j.runner.bench.Benchmark;
-import org.score4j.runner.output.RunDirectory;
+import org.score4j.core.output.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,22 +48,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (repeats < 1) {
-            throw new org.score4j.runner.UserError("--repeats must be >= 1, got " + repeats);
+            throw new org.score4j.core.UserError("--repeats must be >= 1, got " + repeats);
         }
         int n = threads != null ? threads : defaultThreads();
         if (n < 1) {
-            throw new org.score4j.runner.UserError("--threads must be >= 1, got " + n);
+            throw new org.score4j.core.UserError("--threads must be >= 1, got " + n);
         }
         List<org.score4j.runner.bench.Workload> chosen = org.score4j.runner.bench.Workload.named(workloads);
-        RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force);
-        Benchmark.Result result = new Benchmark(plugins, n, repeats, noPeer, python, System.err)
-                .run(chosen, dir.path());
-        dir.writeText("bench.md", result.markdown() + "\n");
-        dir.writeText("bench.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(result.json()) + "\n");
-        System.out.println(result.markdown());
-        System.out.println("\nwrote " + dir.path() + " (bench.md, bench.json, bench.log)");
+        try (RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force, "score4j bench")) {
+            Benchmark.Result result = new Benchmark(plugins, n, repeats, noPeer, python, System.err)
+                    .run(chosen, dir.path());
+            dir.writeText("bench.md", result.markdown() + "\n");
+            dir.writeText("bench.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(result.json()) + "\n");
+            System.out.println(result.markdown());
+            System.out.println("\nwrote " + dir.path() + " (bench.md, bench.json, bench.log)");
+        }
         return 0;
     }
 

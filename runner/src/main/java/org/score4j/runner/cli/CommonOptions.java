@@ -16,7 +16,8 @@ public final class CommonOptions {
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output directory (default: runs/<time>)")
     Path out;
 
-    @Option(names = "--force", description = "write into a non-empty output directory")
+    @Option(names = "--force", description = "write into a non-empty output directory, replacing the files score4j "
+            + "wrote there (never others)")
     boolean force;
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "plugin directory (default: ${DEFAULT-VALUE})",

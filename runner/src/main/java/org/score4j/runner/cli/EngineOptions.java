@@ -1,16 +1,16 @@
 package org.score4j.runner.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.score4j.runner.UserError;
-import org.score4j.runner.engine.Engine;
-import org.score4j.runner.engine.EngineProvider;
-import org.score4j.runner.engine.EngineSettings;
-import org.score4j.runner.engine.Engines;
+import org.score4j.core.RunProgress;
+import org.score4j.core.UserError;
+import org.score4j.core.engine.Engine;
+import org.score4j.core.engine.EngineSettings;
+import org.score4j.core.engine.Engines;
+import org.score4j.core.run.RunSteps;
 import picocli.CommandLine.Option;
 
 /** Where a command runs its work: this process, or an engine such as Spark. */
@@ -30,15 +30,8 @@ public final class EngineOptions {
         return Engines.LOCAL.equals(engine);
     }
 
-    /** The engine asked for, started; null for {@code local}. */
-    Engine open(Path plugins, PrintStream console) {
-        EngineProvider provider = Engines.provider(engine);
-        if (provider == null) {
-            if (master != null || !conf.isEmpty()) {
-                throw new UserError((master != null ? "--master" : "--conf") + " is a setting of an engine; add --engine spark");
-            }
-            return null;
-        }
+    /** The engine asked for, started. */
+    Engine open(Path plugins, RunSteps steps, RunProgress progress, int jobs) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (String kv : conf) {
             int eq = kv.indexOf('=');
@@ -47,6 +40,6 @@ public final class EngineOptions {
             }
             settings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
-        return provider.open(new EngineSettings(master, settings, plugins, console));
+        return Engines.open(engine, new EngineSettings(master, settings, plugins, steps, progress, jobs));
     }
 }

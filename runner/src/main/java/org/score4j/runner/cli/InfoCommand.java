@@ -6,8 +6,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.runner.CudaDevices;
-import org.score4j.runner.UserError;
-import org.score4j.runner.output.Provenance;
+import org.score4j.core.UserError;
+import org.score4j.core.output.Provenance;
 import picocli.CommandLine.Command;
 
 @Command(name = "info", description = "Show versions, the ND4J backend, device and threads.")
@@ -48,7 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("memory         heap max " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, off-heap max "
                 + org.bytedeco.javacpp.Pointer.maxBytes() / (1 << 20) + " MiB");
         System.out.println("engine local   this process (--engine local, the default)");
-        org.score4j.runner.engine.Engines.available().forEach((name, p) ->
+        org.score4j.core.engine.Engines.available().forEach((name, p) ->
                 System.out.println(String.format("engine %-7s ", name) + p.description()));
         return 0;
     }

@@ -5,9 +5,9 @@ import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.score4j.runner.ComponentKind;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.plugins.Registered;
+import org.score4j.core.plugins.ComponentKind;
+import org.score4j.core.plugins.Catalog;
+import org.score4j.core.plugins.Registered;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,21 +1,17 @@
 package org.score4j.runner.cli;
 
-import com.typesafe.config.Config;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.score4j.runner.ComponentKind;
-import org.score4j.runner.engine.Engine;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.config.ConfigSources;
-import org.score4j.runner.output.RunDirectory;
-import org.score4j.runner.training.Checkpoints;
+import org.score4j.core.UserError;
+import org.score4j.core.app.Application;
+import org.score4j.core.engine.Engine;
+import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "sample", description = "Sample a trained run's checkpoint, e.g. with another sampler: "
-        + "score4j sample --from runs/x --set sampler.name=langevin")
+@Command(name = "sample", description = "Sample a trained run's checkpoint with the configuration it was trained with, "
+        + "e.g. with another sampler or grid: score4j sample --from runs/x --set sampler.name=langevin")
 public final class SampleCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
@@ -28,15 +24,15 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config user = ConfigSources.over(ConfigSources.user(Workflow.savedConfig(from), List.of()),
-                ConfigSources.user(options.config, options.overrides));
-        Catalog catalog = Catalog.discover(options.plugins);
-        var run = new Workflow(catalog, System.out, System.err).resolve(user);
-        Path out = options.out != null ? options.out : from.resolve("sample-" + run.names().get(ComponentKind.SAMPLER));
-        try (Engine e = engine.open(options.plugins, System.err)) {
-            Workflow w = new Workflow(catalog, System.out, System.err, e);
-            Checkpoints.Loaded checkpoint = w.checkpoint(from, run);
-            return w.execute("sample", run, RunDirectory.create(out, options.force), false, true, checkpoint);
+        if (options.config != null) {
+            throw new UserError("sample --from uses the configuration the checkpoint was trained with; change sampling "
+                    + "keys with --set, not -c");
+        }
+        Application app = RunCommands.application(options.plugins);
+        ProgressBar bar = new ProgressBar(System.err);
+        try (Engine e = engine.open(options.plugins, app.steps(), bar, 1)) {
+            return RunCommands.report(app.sample(from, options.overrides, options.out, options.force, e, bar), System.out);
         }
     }
+
 }

@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;
-import org.score4j.runner.UserError;
-import org.score4j.runner.config.ConfigSources;
-import org.score4j.runner.evaluation.SampleMetrics;
-import org.score4j.runner.evaluation.ScheduleAdvice;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.UserError;
+import org.score4j.core.config.ConfigSources;
+import org.score4j.core.evaluation.SampleMetrics;
+import org.score4j.core.evaluation.ScheduleAdvice;
+import org.score4j.core.config.ResolvedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +36,8 @@ public final class ScheduleCommand implements Callable<Integer> {
         if (options.out != null || options.force) {
             throw new UserError("suggest-schedule only prints; it takes no -o/--out or --force");
         }
-        Workflow w = new Workflow(options.plugins, System.out, System.err);
-        ResolvedRun run = w.resolve(ConfigSources.user(options.config, options.overrides));
+        ResolvedRun run = RunCommands.application(options.plugins).resolve(ConfigSources.user(options.config,
+                options.overrides));
         double min = sigmaMin != null ? sigmaMin : run.schedule().smallest();
         if (!(min > 0) || steps < 1 || points < 2) {
             throw new UserError("--sigma-min must be > 0, --steps-per-level ≥ 1 and --points ≥ 2");
@@ -50,7 +50,7 @@ public final class ScheduleCommand implements Callable<Integer> {
                 suggested (NCSNv2 techniques 1, 2 and 4; σ_min is yours to choose: the noise left in the samples):
                   schedule { name = geometric, sigma-max = %.4g, sigma-min = %.4g, levels = %d }
                   sampler { name = annealed-langevin, steps-per-level = %d, step-size = %.3g }
-                """, run.names().get(org.score4j.runner.ComponentKind.DATA), a.dimension(), a.dimension() == 1 ? "" : "s",
+                """, run.name(org.score4j.core.config.ComponentSlot.DATA), a.dimension(), a.dimension() == 1 ? "" : "s",
                 points, a.largestDistance(), a.overlapBinds()
                         ? String.format(Locale.ROOT, "consecutive levels overlap at the ratio γ = %.4f (geometric schedule)", a.ratio())
                         : "in " + a.dimension() + " dimensions any ratio keeps consecutive levels overlapping; ten levels as in NCSN",

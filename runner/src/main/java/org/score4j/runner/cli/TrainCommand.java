@@ -2,6 +2,10 @@ package org.score4j.runner.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.score4j.core.app.Application;
+import org.score4j.core.config.ConfigSources;
+import org.score4j.core.engine.Engine;
+import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +24,19 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return resume != null ? Workflow.resume("train", options, engine, resume, false) : Workflow.train("train", options, engine, false);
+        Application app = RunCommands.application(options.plugins);
+        ProgressBar bar = new ProgressBar(System.err);
+        if (resume != null) {
+            ResumeChecks.check(options, engine, resume);
+            try (Engine e = engine.open(options.plugins, app.steps(), bar, 1)) {
+                return RunCommands.report(app.resume(resume, options.overrides, options.force, e, bar), System.out);
+            }
+        }
+        var run = app.resolve(ConfigSources.user(options.config, options.overrides));
+        try (Engine e = engine.open(options.plugins, app.steps(), bar, 1)) {
+            Path out = options.out != null ? options.out : RunCommands.defaultOut();
+            bar.note("score4j train: " + RunCommands.summary(run) + " -> " + out);
+            return RunCommands.report(app.train(run, out, options.force, e, bar), System.out);
+        }
     }
 }

@@ -1,0 +1,166 @@
+package org.score4j.core.evaluation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.score4j.api.Dataset;
+import org.score4j.api.LabelledDataset;
+import org.score4j.api.NoiseSchedule;
+import org.score4j.api.ScoreFunction;
+import org.score4j.api.Tensors;
+import org.score4j.api.random.RandomSource;
+import org.score4j.api.random.SeededRandom;
+import org.score4j.api.random.Seeds;
+
+/**
+ * Metrics of a run on images: the denoising loss per σ on held-out and on training images, the distance of
+ * samples to their nearest training image (memorisation), and, for labelled data, a classifier's class
+ * histogram of the samples and the Fréchet distance of its features.
+ */
+final class ImageMetrics {
+    static final int DENOISING_IMAGES = 256;
+    static final int DENOISING_LEVELS = 8;
+    static final int TRAINING_REFERENCE = 10000;
+    private static final int BATCH = 128;
+
+    private ImageMetrics() {
+    }
+
+    /** The denoising metrics of a trained score (with or without samples). */
+    static Map<String, Object> denoising(ScoreFunction score, Dataset data, NoiseSchedule schedule, long seed) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("loss", "mean over images of ½‖σ·s(x + σz, σ) + z‖², the DSM loss at λ(σ) = σ²; 0 is perfect, "
+                + "½·dimension is the zero score");
+        out.put("images", DENOISING_IMAGES);
+        data.heldOut().ifPresent(h -> out.put("held_out", perSigma(score, h, schedule, Seeds.derive(seed, "held-out-denoising"))));
+        out.put("training", perSigma(score, data, schedule, Seeds.derive(seed, "train-denoising")));
+        return out;
+    }
+
+    private static List<Map<String, Object>> perSigma(ScoreFunction score, Dataset data, NoiseSchedule schedule,
+                                                      long seed) {
+        SeededRandom rng = new SeededRandom(seed);
+        INDArray images = data.sample(DENOISING_IMAGES, rng);
+        List<Map<String, Object>> levels = new ArrayList<>();
+        for (int level : spread(schedule.size(), DENOISING_LEVELS)) {
+            double sigma = schedule.sigma(level);
+            double total = 0;
+            for (int from = 0; from < DENOISING_IMAGES; from += BATCH) {
+                INDArray x = images.get(NDArrayIndex.interval(from, Math.min(from + BATCH, DENOISING_IMAGES)));
+                INDArray z = rng.normal(x.shape());
+                INDArray noisy = x.add(z.mul(sigma));
+                INDArray r = score.score(noisy, sigma).castTo(DataType.DOUBLE).muli(sigma).addi(z.castTo(DataType.DOUBLE));
+                total += Tensors.rowSquaredNorms(r).sumNumber().doubleValue() / 2;
+            }
+            levels.add(Evaluation.fields("sigma", Evaluation.round(sigma), "loss", Evaluation.round(total / DENOISING_IMAGES)));
+        }
+        return levels;
+    }
+
+    /** Nearest-neighbour distances and, for labelled data, the classifier metrics. */
+    static Map<String, Object> samples(INDArray samples, Dataset data, long seed, Path cache) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        RandomSource rng = new SeededRandom(Seeds.derive(seed, "training-reference"));
+        INDArray training = Tensors.rows(data.sample(TRAINING_REFERENCE, rng));
+        double[] fromSamples = nearest(Tensors.rows(samples), training);
+        Map<String, Object> nn = new LinkedHashMap<>();
+        nn.put("training_images", TRAINING_REFERENCE);
+        nn.put("sample_median", Evaluation.round(median(fromSamples)));
+        nn.put("sample_min", Evaluation.round(Arrays.stream(fromSamples).min().orElse(Double.NaN)));
+        data.heldOut().ifPresent(h -> {
+            double[] fromHeldOut = nearest(Tensors.rows(h.sample((int) samples.size(0),
+                    new SeededRandom(Seeds.derive(seed, "held-out-nn")))), training);
+            double reference = median(fromHeldOut);
+            nn.put("held_out_median", Evaluation.round(reference));
+            nn.put("ratio", Evaluation.round(median(fromSamples) / reference));
+            nn.put("copies", Evaluation.round(Arrays.stream(fromSamples).filter(d -> d < 0.5 * reference).count()
+                    / (double) fromSamples.length));
+        });
+        nn.put("meaning", "Euclidean distance from each sample to its nearest training image; held_out_median is the "
+                + "same for held-out images, so a ratio well below 1 or copies > 0 (samples closer than half of it) "
+                + "suggests memorisation");
+        out.put("nearest_training_image", nn);
+        if (data instanceof LabelledDataset labelled) {
+            out.put("classifier", classifier(samples, labelled, seed, cache));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> classifier(INDArray samples, LabelledDataset data, long seed, Path cache) {
+        FeatureClassifier c = FeatureClassifier.of(data, cache);
+        int n = (int) samples.size(0);
+        LabelledDataset reference = data.heldOut().filter(LabelledDataset.class::isInstance)
+                .map(LabelledDataset.class::cast).orElse(data);
+        Dataset.Labelled real = reference.sampleLabelled(Math.max(n, 1000),
+                new SeededRandom(Seeds.derive(seed, "classifier-reference")));
+        Dataset.Labelled other = reference.sampleLabelled(n, new SeededRandom(Seeds.derive(seed, "classifier-floor")));
+        int[] predicted = c.classify(real.examples());
+        int right = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            right += predicted[i] == real.labels()[i] ? 1 : 0;
+        }
+        double[][] realFeatures = c.features(real.examples());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", "feature Fréchet distance of a small MLP classifier (" + FeatureClassifier.VERSION
+                + ") trained on this data set; comparable between runs on the same data, not with Inception FID");
+        out.put("accuracy", Evaluation.round(right / (double) predicted.length));
+        out.put("frechet_distance", Evaluation.round(FrechetDistance.between(c.features(samples), realFeatures)));
+        out.put("frechet_distance_data_floor", Evaluation.round(FrechetDistance.between(c.features(other.examples()),
+                realFeatures)));
+        out.put("sample_classes", histogram(c.classify(samples), data.classes()));
+        out.put("data_classes", histogram(real.labels(), data.classes()));
+        return out;
+    }
+
+    private static double[] histogram(int[] labels, int classes) {
+        double[] h = new double[classes];
+        for (int l : labels) {
+            h[l] += 1.0 / labels.length;
+        }
+        for (int i = 0; i < classes; i++) {
+            h[i] = Evaluation.round(h[i]);
+        }
+        return h;
+    }
+
+    /** For each row of {@code a}, the distance to the nearest row of {@code b}. */
+    static double[] nearest(INDArray a, INDArray b) {
+        INDArray bf = b.castTo(DataType.FLOAT);
+        INDArray bNorms = bf.mul(bf).sum(1).reshape(1, bf.size(0));
+        double[] out = new double[(int) a.size(0)];
+        for (int from = 0; from < out.length; from += BATCH) {
+            INDArray x = a.get(NDArrayIndex.interval(from, Math.min(from + BATCH, out.length)), NDArrayIndex.all())
+                    .castTo(DataType.FLOAT);
+            INDArray d2 = x.mmul(bf.transpose()).muli(-2).addiRowVector(bNorms)
+                    .addiColumnVector(x.mul(x).sum(1).reshape(x.size(0), 1));
+            double[] min = d2.min(1).toDoubleVector();
+            for (int i = 0; i < min.length; i++) {
+                out[from + i] = Math.sqrt(Math.max(min[i], 0));
+            }
+        }
+        return out;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** {@code k} level indices spread from the first to the last. */
+    static int[] spread(int levels, int k) {
+        int m = Math.min(levels, k);
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = m == 1 ? 0 : (int) Math.round(i * (levels - 1.0) / (m - 1));
+        }
+        return out;
+    }
+}
