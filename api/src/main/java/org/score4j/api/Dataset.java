@@ -2,13 +2,13 @@ package org.score4j.api;
 
 import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.random.RandomSource;
 
 /**
  * A source of training (and evaluation) examples. Images are {@code [C, H, W]} examples with values in [0, 1]
- * (see each data set for its scaling and dequantisation). Data sets whose examples carry class labels implement
- * {@link LabelledDataset} too.
+ * (see each data set for its scaling and dequantisation). Capabilities some data sets have are interfaces of their own:
+ * {@link LabelledDataset} (class labels), {@link FiniteDataset} (a finite list of examples),
+ * {@link org.score4j.api.mixture.MixtureDataset} (a Gaussian mixture with exact scores and densities).
  */
 public interface Dataset {
 
@@ -30,11 +30,6 @@ public interface Dataset {
      * in a run's provenance so a result can be tied to its data.
      */
     String fingerprint();
-
-    /** The exact distribution when the data is a Gaussian mixture: enables exact-score metrics. */
-    default Optional<GaussianMixture> mixture() {
-        return Optional.empty();
-    }
 
     /**
      * Examples of the same kind kept out of training (e.g. a test split), for held-out metrics: denoising loss,

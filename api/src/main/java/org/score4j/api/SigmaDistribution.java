@@ -1,5 +1,6 @@
 package org.score4j.api;
 
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**

@@ -222,7 +222,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
         }
         double sum = java.util.Arrays.stream(weights).sum();
         s.require(Math.abs(sum - 1) <= 1e-6, "weights", "must sum to 1, got " + sum);
-        return s.build(() -> new MixtureDataset(new GaussianMixture(weights, means, covariances)));
+        return s.build(() -> new MixtureData(new GaussianMixture(weights, means, covariances)));
     }
 
     private static double[][] matrix(Settings s, String key) {

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.score4j.api.Dataset;
 import org.score4j.api.FiniteDataset;
 import org.score4j.api.LabelledDataset;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**

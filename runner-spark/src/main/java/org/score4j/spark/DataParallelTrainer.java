@@ -156,7 +156,7 @@ final class DataParallelTrainer {
     }
 
     private TrainingStep.Outcome step(ShardTask task, TrainingState state, long step) {
-        float[] parameters = org.score4j.api.Tensors.floats(state.parameters());
+        float[] parameters = org.score4j.api.tensors.Tensors.floats(state.parameters());
         List<ShardTask.Shard> parts = onShards(s -> task.run(parameters, step, s), "training step " + step);
         Joined joined = Joined.of(parts.stream().map(ShardTask.Shard::perExample).toList(),
                 parts.stream().map(ShardTask.Shard::sigmas).toList());

@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.StepListener;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.core.app.Application;
 import org.score4j.core.config.MemoryBudget;
 import org.score4j.core.config.ResolvedRun;

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.api.spi.ModelFactory;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.training.Checkpoints;
+import org.score4j.core.training.Checkpoints;
 
 /**
  * Kills a real {@code score4j train} process with SIGKILL at random moments (during start-up,
@@ -28,7 +25,6 @@ class CrashTest {
 
     @Test
     void killMinusNineNeverLeavesAnUnreadableNewestCheckpoint() throws Exception {
-        Map<String, ModelFactory> models = Catalog.discover(null).factories(ComponentKind.MODEL, ModelFactory.class);
         Random random = new Random(20261122);
         long deadline = System.currentTimeMillis() + BUDGET_MILLIS;
         Process p = Score4jProcess.start(dir, "train", "-o", "crash", "--set", "model.hidden=32",
@@ -45,21 +41,21 @@ class CrashTest {
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             kills++;
             int kill = kills;
-            Checkpoints.Loaded newest = Checkpoints.newest(dir.resolve("crash"), models,
+            Checkpoints.Loaded newest = Checkpoints.newest(dir.resolve("crash"), Long.MAX_VALUE,
                     message -> { throw new AssertionError("after kill " + kill + ": " + message); });
             assertThat(newest.step()).as("a checkpoint never goes back").isGreaterThanOrEqualTo(previous);
-            assertThat(newest.model().iterations()).isEqualTo(newest.step());
+            assertThat(newest.state().steps()).isEqualTo(newest.step());
             previous = newest.step();
             p = Score4jProcess.start(dir, "train", "--resume", "crash");
         }
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(kills).isGreaterThanOrEqualTo(3);
 
-        long last = Checkpoints.newest(dir.resolve("crash"), models, message -> { }).step();
+        long last = Checkpoints.newest(dir.resolve("crash"), Long.MAX_VALUE, message -> { }).step();
         var finish = Score4jProcess.run(dir, "train", "--resume", "crash", "--set", "train.steps=" + (last + 10),
                 "--set", "eval.plots=false", "--set", "eval.fisher-samples=100");
         assertThat(finish.exitCode()).as(finish.all()).isZero();
-        assertThat(Checkpoints.newest(dir.resolve("crash"), models, message -> { }).step()).isEqualTo(last + 10);
+        assertThat(Checkpoints.newest(dir.resolve("crash"), Long.MAX_VALUE, message -> { }).step()).isEqualTo(last + 10);
         List<String> log = Files.readAllLines(dir.resolve("crash/train-log.csv"));
         long[] steps = log.stream().skip(1).mapToLong(l -> Long.parseLong(l.substring(0, l.indexOf(',')))).toArray();
         for (int i = 0; i < steps.length; i++) {

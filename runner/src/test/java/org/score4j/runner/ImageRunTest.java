@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.runner.output.RunDirectory;
+import org.score4j.core.output.RunDirectory;
 
 /** A run on the embedded digits end to end (a few steps), and a broken IDX file through the command line. */
 class ImageRunTest {

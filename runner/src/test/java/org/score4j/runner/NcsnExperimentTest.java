@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.runner.output.RunDirectory;
+import org.score4j.core.output.RunDirectory;
 
 /**
  * The embedded default is NCSN's mixture experiment with a learned score: annealed Langevin recovers

@@ -17,8 +17,10 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.score4j.api.spi.SamplerFactory;
-import org.score4j.runner.output.RunDirectory;
-import org.score4j.runner.plugins.Catalog;
+import org.score4j.core.output.RunDirectory;
+import org.score4j.core.plugins.Catalog;
+import org.score4j.core.plugins.ComponentKind;
+import org.score4j.core.UserError;
 
 /** A real plugin jar, compiled and packed at test time, found in plugins/, isolated, and selected by name. */
 class PluginJarTest {
@@ -54,12 +56,13 @@ class PluginJarTest {
                             double by = s.real("by");
                             return s.build(() -> new Sampler() {
                                 public org.nd4j.linalg.api.ndarray.INDArray sample(org.score4j.api.ScoreFunction score,
-                                        org.score4j.api.NoiseSchedule schedule, org.nd4j.linalg.api.ndarray.INDArray start,
-                                        org.score4j.api.random.RandomSource noise, org.score4j.api.ProgressListener progress) {
-                                    progress.progress(1, 1);
-                                    return start.add(by);
+                                        org.score4j.api.SamplingGrid grid, org.nd4j.linalg.api.ndarray.INDArray start,
+                                        org.score4j.api.random.RandomSource noise, org.score4j.api.StepListener listener) {
+                                    org.nd4j.linalg.api.ndarray.INDArray x = start.add(by);
+                                    listener.afterStep(new org.score4j.api.SamplerStep(1, 1, 0, x, null));
+                                    return x;
                                 }
-                                public long evaluations(org.score4j.api.NoiseSchedule schedule) { return 1; }
+                                public long evaluations(org.score4j.api.SamplingGrid grid) { return 1; }
                             });
                         }
                     });
@@ -141,19 +144,22 @@ class PluginJarTest {
     @Test
     void aPluginBuiltForAnotherApiVersionIsRefusedNamingBothVersions() throws Exception {
         Path plugins = dir.resolve("plugins");
-        buildPlugin(plugins.resolve("newer"), "newer", "\"1.7\"");
-        buildPlugin(plugins.resolve("major"), "major", "\"2.0\"");
+        buildPlugin(plugins.resolve("newer"), "newer", "\"2.1\"");
+        buildPlugin(plugins.resolve("major"), "major", "\"3.0\"");
         buildPlugin(plugins.resolve("odd"), "odd", "\"v1\"");
-        buildPlugin(plugins.resolve("older"), "older", "\"1.0\"");
+        buildPlugin(plugins.resolve("legacy"), "legacy", "\"1.6\"");
+        buildPlugin(plugins.resolve("current"), "current", "\"2.0\"");
         assertThatThrownBy(() -> Catalog.discover(plugins)).isInstanceOf(UserError.class)
                 .hasMessageContaining(plugins.resolve("newer/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
-                        + "for score4j API 1.7, but this score4j provides API 1.6 (plugins built for 1.0 to 1.6 run); "
-                        + "rebuild it against score4j-api 1.6 or use a newer score4j")
+                        + "for score4j API 2.1, but this score4j provides API 2.0 (plugins built for 2.0 to 2.0 run); "
+                        + "rebuild it against score4j-api 2.0 or use a newer score4j")
                 .hasMessageContaining(plugins.resolve("major/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
-                        + "for score4j API 2.0")
+                        + "for score4j API 3.0")
+                .hasMessageContaining(plugins.resolve("legacy/shift.jar") + ": plugin example.shift.ShiftPlugin was built "
+                        + "for score4j API 1.6").hasMessageContaining("docs/plugin-guide.md")
                 .hasMessageContaining(plugins.resolve("odd/shift.jar") + ": plugin example.shift.ShiftPlugin declares the "
-                        + "API version 'v1', expected major.minor such as 1.6")
-                .message().doesNotContain("older");
+                        + "API version 'v1', expected major.minor such as 2.0")
+                .message().doesNotContain("current");
     }
 
     private void buildPlugin(Path target, String name) throws IOException {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.random.SeededRandom;
-import org.score4j.api.spi.ModelFactory;
-import org.score4j.runner.output.RunDirectory;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.training.Checkpoints;
+import org.score4j.core.output.RunDirectory;
+import org.score4j.core.plugins.Catalog;
+import org.score4j.core.training.Checkpoints;
+import org.score4j.core.training.Models;
 
 /** Resuming a run continues it exactly, and refuses what would not be the same run. */
 class ResumeTest {
@@ -31,7 +31,7 @@ class ResumeTest {
         assertThat(train("part", "--set", "train.steps=40").exitCode()).isZero();
         var resumed = Score4jProcess.run(dir, "train", "--resume", "part", "--set", "train.steps=60");
         assertThat(resumed.exitCode()).as(resumed.all()).isZero();
-        assertThat(resumed.err()).contains("resuming part from step-0000000040.zip (step 40)");
+        assertThat(resumed.err()).contains("resuming part from step-0000000040.safetensors (step 40)");
 
         assertThat(withoutSeconds(dir.resolve("part/train-log.csv"))).hasSize(7)
                 .isEqualTo(withoutSeconds(dir.resolve("whole/train-log.csv")));
@@ -41,20 +41,24 @@ class ResumeTest {
         var whole = newest("whole");
         var part = newest("part");
         assertThat(part.step()).isEqualTo(60);
-        assertThat(part.model().iterations()).isEqualTo(whole.model().iterations()).isEqualTo(60);
+        assertThat(part.state().steps()).isEqualTo(whole.state().steps()).isEqualTo(60);
+        assertThat(part.state().flatten()).containsExactly(whole.state().flatten());
+        Catalog catalog = Catalog.discover(null);
+        var a = Models.restore(part, catalog);
+        var b = Models.restore(whole, catalog);
         INDArray x = new SeededRandom(5).uniform(-8, 8, 200, 2);
         INDArray sigma = Nd4j.valueArrayOf(200, 1.7f);
-        assertThat(part.model().score(x, sigma).data().asFloat()).containsExactly(whole.model().score(x, sigma).data().asFloat());
+        assertThat(a.score(x, sigma).data().asFloat()).containsExactly(b.score(x, sigma).data().asFloat());
     }
 
     @Test
     void aChangedConfigurationOrDataIsRefusedUnlessForced() throws Exception {
         assertThat(train("r", "--set", "train.steps=20").exitCode()).isZero();
         var changed = Score4jProcess.run(dir, "train", "--resume", "r", "--set", "train.steps=40",
-                "--set", "train.learning-rate=0.01", "--set", "data.weights=[0.5,0.5]");
+                "--set", "optimizer.learning-rate=0.01", "--set", "data.weights=[0.5,0.5]");
         assertThat(changed.exitCode()).isEqualTo(2);
         assertThat(changed.err()).contains("cannot resume r from step 20: it was trained with another configuration or data:")
-                .contains("data.weights: [0.2,0.8] → [0.5,0.5]").contains("train.learning-rate: 0.001 → 0.01")
+                .contains("data.weights: [0.2,0.8] → [0.5,0.5]").contains("optimizer.learning-rate: 0.001 → 0.01")
                 .contains("the data: fingerprint").contains("Pass --force").doesNotContain("\tat ");
         assertThat(Checkpoints.list(dir.resolve("r"))).hasSize(1);
 
@@ -62,7 +66,7 @@ class ResumeTest {
         assertThat(finished.err()).contains("r already finished its 20 steps");
 
         var forced = Score4jProcess.run(dir, "train", "--resume", "r", "--set", "train.steps=40",
-                "--set", "train.learning-rate=0.01", "--force");
+                "--set", "optimizer.learning-rate=0.01", "--force");
         assertThat(forced.exitCode()).as(forced.all()).isZero();
         assertThat(newest("r").step()).isEqualTo(40);
     }
@@ -70,28 +74,45 @@ class ResumeTest {
     @Test
     void aCorruptNewestCheckpointIsSkippedAndTheOneBeforeIsUsed() throws Exception {
         assertThat(train("c", "--set", "train.steps=40").exitCode()).isZero();
-        Path last = dir.resolve("c/checkpoints/step-0000000040.zip");
+        Path last = dir.resolve("c/checkpoints/step-0000000040.safetensors");
         byte[] bytes = Files.readAllBytes(last);
         Files.write(last, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         var r = Score4jProcess.run(dir, "train", "--resume", "c", "--set", "train.steps=60");
         assertThat(r.exitCode()).as(r.all()).isZero();
-        assertThat(r.err()).contains("skipping an unreadable checkpoint: checkpoint c/checkpoints/step-0000000040.zip is corrupt")
-                .contains("resuming c from step-0000000020.zip (step 20)");
+        assertThat(r.err()).contains("skipping an unreadable checkpoint: checkpoint c/checkpoints/step-0000000040.safetensors "
+                + "cannot be read").contains("resuming c from step-0000000020.safetensors (step 20)");
         assertThat(newest("c").step()).isEqualTo(60);
     }
 
     @Test
-    void aCheckpointForOtherDataIsRefusedNamingBothShapes() throws Exception {
+    void aCheckpointOfAnotherRunSwappedInIsRefusedNamingTheDifferences() throws Exception {
         Files.writeString(dir.resolve("three.csv"), "1,2,3\n4,5,6\n7,8,9\n2,2,2\n");
         assertThat(train("three", "--set", "train.steps=20", "--set", "data.name=csv", "--set", "data.path=three.csv")
                 .exitCode()).isZero();
         assertThat(train("two", "--set", "train.steps=20").exitCode()).isZero();
-        Path foreign = dir.resolve("two/checkpoints/step-0000000030.zip");
-        Files.copy(dir.resolve("three/checkpoints/step-0000000020.zip"), foreign);
+        assertThat(train("wide", "--set", "train.steps=20", "--set", "model.hidden=48").exitCode()).isZero();
+        Files.copy(dir.resolve("three/checkpoints/step-0000000020.safetensors"),
+                dir.resolve("two/checkpoints/step-0000000030.safetensors"));
         var r = Score4jProcess.run(dir, "sample", "--from", "two");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("two/checkpoints/step-0000000030.zip holds a model for examples of shape [3], "
-                + "but the data 'mixture' has examples of shape [2]").doesNotContain("\tat ");
+        assertThat(r.err()).contains("checkpoint two/checkpoints/step-0000000030.safetensors was not trained with "
+                + "two/config.conf").contains("data.name: mixture → csv").contains("Pass --force").doesNotContain("\tat ");
+        Files.delete(dir.resolve("two/checkpoints/step-0000000030.safetensors"));
+        Files.copy(dir.resolve("wide/checkpoints/step-0000000020.safetensors"),
+                dir.resolve("two/checkpoints/step-0000000030.safetensors"));
+        r = Score4jProcess.run(dir, "sample", "--from", "two");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("model.hidden: 32 → 48");
+        // Forced, it samples the swapped checkpoint with the configuration it was trained with, and says which.
+        r = Score4jProcess.run(dir, "sample", "--from", "two", "--force", "-o", "forced", "--set", "eval.plots=false");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(Files.readString(dir.resolve("forced/config.conf"))).contains("hidden=48");
+        assertThat(RunDirectory.readJson(dir.resolve("forced/provenance.json")).path("checkpointSha256").asText())
+                .isEqualTo(Checkpoints.sha256(dir.resolve("two/checkpoints/step-0000000030.safetensors")));
+        // Training keys cannot change when sampling a checkpoint.
+        r = Score4jProcess.run(dir, "sample", "--from", "wide", "--set", "model.hidden=16");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("these keys shape the trained model and cannot change here").contains("model.hidden");
     }
 
     private Score4jProcess.Result train(String out, String... more) throws Exception {
@@ -102,8 +123,7 @@ class ResumeTest {
     }
 
     private Checkpoints.Loaded newest(String run) {
-        Map<String, ModelFactory> models = Catalog.discover(null).factories(ComponentKind.MODEL, ModelFactory.class);
-        return Checkpoints.newest(dir.resolve(run), models, message -> { });
+        return Checkpoints.newest(dir.resolve(run), Long.MAX_VALUE, message -> { });
     }
 
     private static List<String> withoutSeconds(Path log) throws Exception {

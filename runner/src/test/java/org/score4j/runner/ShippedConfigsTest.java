@@ -7,24 +7,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.score4j.runner.cli.Workflow;
-import org.score4j.runner.config.ConfigSources;
-import org.score4j.runner.plugins.Catalog;
-import org.score4j.runner.wiring.ResolvedRun;
+import org.score4j.core.config.ConfigSources;
+import org.score4j.core.plugins.Catalog;
+import org.score4j.core.app.Application;
+import org.score4j.core.config.ComponentSlot;
+import org.score4j.core.config.ResolvedRun;
 
 /** The image configurations under configs/ resolve: every key known, the model fits the images. */
 class ShippedConfigsTest {
     private static final Path CONFIGS = Path.of("..", "configs");
-    private final Workflow workflow = new Workflow(Catalog.discover(null), System.out, System.err);
+    private final Application app = new Application(Catalog.discover(null));
 
     @Test
     void digitsTrainsTheUnetOnTheEmbeddedDigitsWithHeldOutImages() {
-        ResolvedRun run = workflow.resolve(ConfigSources.user(CONFIGS.resolve("digits.conf"), List.of()));
+        ResolvedRun run = app.resolve(ConfigSources.user(CONFIGS.resolve("digits.conf"), List.of()));
         assertThat(run.data().exampleShape()).containsExactly(1, 28, 28);
         assertThat(run.data().heldOut()).isPresent();
-        assertThat(run.names().get(ComponentKind.MODEL)).isEqualTo("ncsn-unet");
-        assertThat(run.model().build(new org.score4j.api.spi.ModelSpec(run.data().exampleShape(), 0.3,
-                new org.score4j.api.spi.ModelSpec.Optimizer(1e-3, 0.9, 0.999, 1, 0.999), 1)).parameterCount())
+        assertThat(run.name(ComponentSlot.MODEL)).isEqualTo("ncsn-unet");
+        assertThat(run.model().build(new org.score4j.api.spi.ModelSpec(run.data().exampleShape(), 0.3, 1)).parameterCount())
                 .isGreaterThan(100_000);
     }
 
@@ -32,9 +32,9 @@ class ShippedConfigsTest {
     void fashionMnistReadsDebiansFilesWithTheTestSplitHeldOut() {
         assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
                 "Debian's dataset-fashion-mnist is not installed (.ci/run installs it)");
-        ResolvedRun run = workflow.resolve(ConfigSources.user(CONFIGS.resolve("fashion-mnist.conf"), List.of()));
-        assertThat(run.data().classes()).isEqualTo(10);
+        ResolvedRun run = app.resolve(ConfigSources.user(CONFIGS.resolve("fashion-mnist.conf"), List.of()));
+        assertThat(((org.score4j.api.LabelledDataset) run.data()).classes()).isEqualTo(10);
         assertThat(run.data().heldOut()).isPresent();
-        assertThat(run.names().get(ComponentKind.MODEL)).isEqualTo("ncsn-unet");
+        assertThat(run.name(ComponentSlot.MODEL)).isEqualTo("ncsn-unet");
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.runner.output.RunDirectory;
+import org.score4j.core.output.RunDirectory;
 
 /**
  * The example third-party plugin (examples/plugin-example, a Maven project of its own that the build packages before

@@ -1,12 +1,19 @@
 package org.score4j.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.random.SeededRandom;
+import org.score4j.api.spi.ScheduleFactory;
+import org.score4j.api.spi.Settings;
+import org.score4j.api.spi.SettingsException;
 
-/** Checks of a {@link NoiseSchedule}'s conventions. */
+/** Checks of a {@link NoiseSchedule}'s conventions and of its factory's limits. */
 public final class ScheduleContract {
+    /** The number of levels every schedule factory must refuse: far beyond any real schedule, and 8 GB of doubles. */
+    public static final long HOSTILE_LEVELS = 1_000_000_000L;
+
     private ScheduleContract() {
     }
 
@@ -43,5 +50,17 @@ public final class ScheduleContract {
         for (int k = 0; k < draws; k++) {
             assertThat(of[k]).isEqualTo(sigmas[levels[k]]);
         }
+    }
+
+    /**
+     * The factory refuses a hostile number of levels ({@value #HOSTILE_LEVELS}, given as {@code levels}) with a
+     * message naming the key, before allocating anything: a configuration must not be able to exhaust memory.
+     * {@code required} holds any other keys the factory needs (HOCON, usually empty).
+     */
+    public static void assertRefusesHostileLevels(ScheduleFactory factory, String required) {
+        Settings hostile = Settings.of(factory, required + "\nlevels = " + HOSTILE_LEVELS);
+        assertThatThrownBy(() -> factory.create(hostile)).as("%s with levels = %s", factory.name(), HOSTILE_LEVELS)
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(factory.name() + ".levels");
     }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * A file in the safetensors layout: an 8-byte little-endian header length n, n bytes of JSON naming each tensor's

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.ScoreFunction;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**

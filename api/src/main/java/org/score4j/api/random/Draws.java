@@ -3,7 +3,7 @@ package org.score4j.api.random;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 
 /** Fills float buffers from a stream; the one place that turns a stream's values into arrays. */
 final class Draws {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.mixture.MixtureDataset;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;
 import org.score4j.core.config.ComponentSlot;
@@ -33,7 +34,8 @@ public final class Evaluation {
                                                TrainingResult training, double samplingSeconds, RunDirectory out) {
         EvalSettings e = run.eval();
         Map<String, Object> m = new LinkedHashMap<>();
-        Optional<GaussianMixture> mixture = run.data().mixture();
+        Optional<GaussianMixture> mixture = run.data() instanceof MixtureDataset known ? Optional.of(known.mixture())
+                : Optional.empty();
         double[][] reference = SampleMetrics.points(run.data().sample(e.referenceSamples(),
                 new SeededRandom(Seeds.derive(run.seed(), "reference"))));
         if (training != null) {

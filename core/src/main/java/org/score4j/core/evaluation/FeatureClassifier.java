@@ -21,7 +21,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.score4j.api.Dataset;
 import org.score4j.api.LabelledDataset;
 import org.score4j.api.io.SafeTensors;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.spi.Fingerprint;
 

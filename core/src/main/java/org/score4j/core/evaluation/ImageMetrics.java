@@ -14,7 +14,7 @@ import org.score4j.api.Dataset;
 import org.score4j.api.LabelledDataset;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.ScoreFunction;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.ScoreFunction;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.random.SeededRandom;
 

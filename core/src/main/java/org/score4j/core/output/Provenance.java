@@ -182,7 +182,7 @@ public record Provenance(String started, String command, long seed, String confi
             }
             String sha = null;
             try {
-                sha = org.score4j.core.training.Checkpoints.sha256(p);
+                sha = org.score4j.api.spi.Fingerprint.sha256(p);
             } catch (IOException e) {
                 // recorded as unknown
             }

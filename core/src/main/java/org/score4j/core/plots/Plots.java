@@ -81,7 +81,7 @@ public final class Plots {
         g.setColor(new Color(90, 90, 90));
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.dispose();
-        float[] v = org.score4j.api.Tensors.floats(images);
+        float[] v = org.score4j.api.tensors.Tensors.floats(images);
         int plane = h * w;
         for (int i = 0; i < n; i++) {
             int x0 = gap + (i % cols) * (w * zoom + gap);

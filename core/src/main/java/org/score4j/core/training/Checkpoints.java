@@ -239,16 +239,7 @@ public final class Checkpoints {
 
     /** The SHA-256 of a file, streamed. */
     public static String sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                d.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return org.score4j.api.spi.Fingerprint.sha256(file);
     }
 
     private static long stepOf(Path file, Pattern name) {

@@ -71,7 +71,8 @@ public final class TrainingState {
     }
 
     private static INDArray flat(INDArray a) {
-        return a.castTo(DataType.FLOAT).reshape('c', a.length());
+        INDArray f = a.castTo(DataType.FLOAT);
+        return f.reshape(new long[] {f.length()});
     }
 
     /** θ, the live vector (callers copy it into a model with {@code setParameters}). */
@@ -143,7 +144,7 @@ public final class TrainingState {
         float[] out = new float[Math.multiplyExact(p, parts)];
         int at = 0;
         for (INDArray a : vectors()) {
-            System.arraycopy(org.score4j.api.Tensors.floats(a), 0, out, at, p);
+            System.arraycopy(org.score4j.api.tensors.Tensors.floats(a), 0, out, at, p);
             at += p;
         }
         return out;

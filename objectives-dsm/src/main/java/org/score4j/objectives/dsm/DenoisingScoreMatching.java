@@ -7,7 +7,7 @@ import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
 import org.score4j.api.SigmaDistribution;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**

@@ -40,7 +40,7 @@ class DenoisingScoreMatchingTest {
             assertThat(batch.rowExamples()[i]).isEqualTo(i);
         }
         // The kernel score −(x̃ − x)/σ² has zero loss.
-        INDArray kernelScore = org.score4j.api.Tensors.divideRows(noise, batch.sigmas().mul(batch.sigmas())).negi();
+        INDArray kernelScore = org.score4j.api.tensors.Tensors.divideRows(noise, batch.sigmas().mul(batch.sigmas())).negi();
         assertThat(batch.loss(kernelScore).mean()).isCloseTo(0, offset(1e-9));
         // A zero score costs ½ E‖z‖² = d/2 per example under λ = σ².
         Loss zero = batch.loss(kernelScore.mul(0));

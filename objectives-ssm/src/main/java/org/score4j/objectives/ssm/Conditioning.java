@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.SigmaDistribution;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /** Where score matching looks at the data: perturbed at a noise level per example, or as it is. */

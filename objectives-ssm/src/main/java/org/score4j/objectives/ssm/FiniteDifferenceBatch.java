@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.score4j.api.Loss;
 import org.score4j.api.Objective;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * The score-matching loss of one minibatch with the Jacobian term by central differences. For each

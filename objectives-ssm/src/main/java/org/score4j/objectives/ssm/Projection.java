@@ -2,7 +2,7 @@ package org.score4j.objectives.ssm;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Loss;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Objective;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.spi.ObjectiveFactory;
 import org.score4j.api.spi.Settings;

@@ -1,4 +1,4 @@
-package org.score4j.api;
+package org.score4j.api.tensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

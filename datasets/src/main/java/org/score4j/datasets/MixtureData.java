@@ -5,14 +5,15 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Dataset;
 import org.score4j.api.mixture.GaussianMixture;
+import org.score4j.api.mixture.MixtureDataset;
 import org.score4j.api.random.RandomSource;
 import org.score4j.api.spi.Fingerprint;
 
 /** Fresh draws from a Gaussian mixture, whose exact scores enable the exact-score metrics. */
-public final class MixtureDataset implements Dataset {
+public final class MixtureData implements MixtureDataset {
     private final GaussianMixture mixture;
 
-    public MixtureDataset(GaussianMixture mixture) {
+    public MixtureData(GaussianMixture mixture) {
         this.mixture = Objects.requireNonNull(mixture, "mixture");
     }
 
@@ -32,7 +33,7 @@ public final class MixtureDataset implements Dataset {
     }
 
     @Override
-    public Optional<GaussianMixture> mixture() {
-        return Optional.of(mixture);
+    public GaussianMixture mixture() {
+        return mixture;
     }
 }

@@ -1,4 +1,4 @@
-package org.score4j.api;
+package org.score4j.api.tensors;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,0 +1,5 @@
+/**
+ * Per-row operations on batches and bulk copies between ND4J arrays and Java arrays, shared by objectives, samplers,
+ * models and data sets. Depends on ND4J's API alone.
+ */
+package org.score4j.api.tensors;
