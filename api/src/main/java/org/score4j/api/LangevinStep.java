@@ -15,6 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <tr><td>score SDE's annealed-Langevin corrector</td><td>x + a·s + √(2a)·z</td><td>a = 2(r·σ)², r = snr</td>
  *       <td>4(r·σ)²</td></tr>
  * </table>
+ *
+ * <p>Samplers whose noise is not √α (consistent annealed sampling: x + η·σ_i²·s + β·σ_{i+1}·z with η = ε/σ_L², its ε
+ * the paper's {@code step_lr} as is; reverse diffusion, EDM, the ODE solvers) write their own update and say so; only
+ * the Langevin samplers use {@link #apply}.
  */
 public final class LangevinStep {
     private LangevinStep() {

@@ -85,10 +85,10 @@ class FuzzTest {
     void mutatedCheckpointsLoadOrAreNamed() throws Exception {
         Path run = dir.resolve("run");
         assertThat(execute("train", "-c", config(), "-o", run.toString()).exitCode()).isZero();
-        Path checkpoint = run.resolve("checkpoints/step-0000000002.zip");
+        Path checkpoint = run.resolve("checkpoints/step-0000000002.safetensors");
         byte[] good = Files.readAllBytes(checkpoint);
         // Only the mutated checkpoint is left: an older readable one would be used instead (and is, see ResumeTest).
-        Files.delete(run.resolve("checkpoints/step-0000000001.zip"));
+        Files.delete(run.resolve("checkpoints/step-0000000001.safetensors"));
         Random random = new Random(3);
         int rejected = 0;
         for (int i = 0; i < 100; i++) {
@@ -107,7 +107,7 @@ class FuzzTest {
             Result r = expectHandled("checkpoint " + i, "sample", "--from", run.toString(), "-o",
                     dir.resolve("sampled-" + i).toString(), "--force");
             if (r.exitCode() == 2) {
-                assertThat(r.err()).as("checkpoint %d names the file", i).contains("step-0000000002.zip");
+                assertThat(r.err()).as("checkpoint %d names the file", i).contains("step-0000000002.safetensors");
             }
             rejected += r.exitCode() == 2 ? 1 : 0;
         }

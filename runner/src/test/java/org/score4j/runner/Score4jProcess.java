@@ -49,6 +49,26 @@ final class Score4jProcess {
         return pb.start();
     }
 
+    /**
+     * Runs the command line in this JVM with relative paths resolved against {@code workDir} (the command's arguments
+     * and the configuration's paths are rewritten to absolute ones where they name files there), capturing both
+     * streams. Faster than a process; for tests of messages and exit codes.
+     */
+    static Result inProcess(Path workDir, String... args) {
+        String[] absolute = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            absolute[i] = args[i];
+            boolean value = i > 0 && java.util.Set.of("-o", "--out", "-c", "--config", "--from", "--resume", "--plugins")
+                    .contains(args[i - 1]);
+            if (value && !Path.of(args[i]).isAbsolute()) {
+                absolute[i] = workDir.resolve(args[i]).toString();
+            }
+        }
+        Result r = inProcess(absolute);
+        String prefix = workDir.toString() + java.io.File.separator;
+        return new Result(r.exitCode(), r.out().replace(prefix, ""), r.err().replace(prefix, ""));
+    }
+
     /** Runs the command line in this JVM (faster; no separate process), capturing both streams. */
     static Result inProcess(String... args) {
         java.io.PrintStream out = System.out;
@@ -79,6 +99,32 @@ final class Score4jProcess {
     /** As {@link #run(Path, String...)} in a JVM without the vector API: the models take their ND4J path. */
     static Result runWithoutVectorApi(Path workDir, String... args) throws IOException, InterruptedException {
         return finish(workDir, start(workDir, java.util.Map.of(), "", false, args));
+    }
+
+    /** A result and the process's peak resident memory (VmHWM, read from /proc while it ran). */
+    record Measured(Result result, long peakKib) {
+    }
+
+    /** As {@link #run(Path, java.util.Map, String, String...)}, measuring the process's peak resident memory. */
+    static Measured runMeasured(Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        Process p = start(workDir, env, "", true, args);
+        Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+        long peak = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) {
+                        peak = Math.max(peak, Long.parseLong(line.substring(6).trim().split("\\s+")[0]));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended between the check and the read
+            }
+            p.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        return new Measured(finish(workDir, p), peak);
     }
 
     private static Result finish(Path workDir, Process p) throws IOException, InterruptedException {

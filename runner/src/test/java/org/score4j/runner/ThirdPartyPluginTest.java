@@ -33,33 +33,40 @@ class ThirdPartyPluginTest {
 
         var listing = Score4jProcess.run(dir, "plugins");
         assertThat(listing.exitCode()).as(listing.all()).isZero();
-        assertThat(listing.out()).contains("  predictor-corrector - predictor-corrector sampler of the VE SDE")
-                .contains("sampler.snr = 0.16").contains("  karras - σ levels").contains("schedule.rho = 7");
+        assertThat(listing.out()).contains("  ancestral - ancestral sampling of the VE model")
+                .contains("  cosine-sigma - σ levels of the cosine schedule").contains("schedule.sigma-min = 0.01");
 
         Files.writeString(dir.resolve("study.conf"), """
                 study {
                   base {
                     train { steps = 40, batch-size = 64, checkpoint-every = 20 }
                     model { hidden = 32, layers = 2 }
-                    schedule { name = karras, levels = 20 }
-                    sample { count = 300, batch-size = 300 }
+                    schedule { levels = 20 }
+                    sample {
+                      count = 300, batch-size = 300
+                      schedule { name = cosine-sigma, sigma-max = 100, sigma-min = 0.5, levels = 30 }
+                    }
                     eval { reference-samples = 500, fisher-samples = 100, projections = 20 }
                   }
-                  grid { sampler.name = [predictor-corrector, annealed-langevin] }
+                  grid { sampler.name = [ancestral, annealed-langevin] }
                   metrics = [samples.mode_weights.0, samples.sliced_wasserstein2]
                 }
                 """);
         var study = Score4jProcess.run(dir, "ablate", "-c", "study.conf", "-o", "out", "--plugins", "plugins");
         assertThat(study.exitCode()).as(study.all()).isZero();
-        assertThat(study.out()).contains("| `predictor-corrector` |").contains("| `annealed-langevin` |");
-        Path cell = dir.resolve("out/cells/sampler.name=predictor-corrector,seed=1");
+        assertThat(study.out()).contains("| `ancestral` |").contains("| `annealed-langevin` |");
+        try (var models = Files.list(dir.resolve("out/models"))) {
+            assertThat(models.count()).as("cells that differ in the sampler share one trained model").isEqualTo(1);
+        }
+        Path cell = dir.resolve("out/cells/sampler.name=ancestral,seed=1");
         JsonNode provenance = RunDirectory.readJson(cell.resolve("provenance.json"));
         assertThat(provenance.at("/components/sampler/source").asText())
                 .endsWith("plugins/example/score4j-plugin-example-1.0.0.jar");
-        assertThat(provenance.at("/components/schedule/source").asText())
+        assertThat(provenance.at("/components/sample.schedule/source").asText())
                 .endsWith("plugins/example/score4j-plugin-example-1.0.0.jar");
+        assertThat(provenance.at("/components/sample.schedule/sha256").asText()).hasSize(64);
         JsonNode metrics = RunDirectory.readJson(cell.resolve("metrics.json"));
-        assertThat(metrics.at("/samples/sampler").asText()).isEqualTo("predictor-corrector");
+        assertThat(metrics.at("/samples/sampler").asText()).isEqualTo("ancestral");
         assertThat(metrics.at("/samples/count").asInt()).isEqualTo(300);
         assertThat(metrics.at("/fisher_divergence").size()).isEqualTo(20);
     }

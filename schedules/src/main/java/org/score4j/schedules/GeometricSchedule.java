@@ -1,6 +1,5 @@
 package org.score4j.schedules;
 
-import java.util.Arrays;
 import org.score4j.api.NoiseSchedule;
 
 /**
@@ -10,14 +9,17 @@ import org.score4j.api.NoiseSchedule;
 public final class GeometricSchedule implements NoiseSchedule {
     private final double[] levels;
 
+    /**
+     * @throws IllegalArgumentException unless 1 ≤ levels ≤ 100 000 and 0 &lt; sigma-min &lt; sigma-max (≤ for one level)
+     */
     public GeometricSchedule(double sigmaMax, double sigmaMin, int levels) {
         Bounds.check(sigmaMax, sigmaMin, levels);
-        this.levels = new double[levels];
+        double[] s = new double[levels];
         for (int i = 0; i < levels; i++) {
-            this.levels[i] = levels == 1 ? sigmaMin
-                    : sigmaMax * Math.pow(sigmaMin / sigmaMax, (double) i / (levels - 1));
+            s[i] = levels == 1 ? sigmaMin : sigmaMax * Math.pow(sigmaMin / sigmaMax, (double) i / (levels - 1));
         }
-        this.levels[levels - 1] = sigmaMin;
+        s[levels - 1] = sigmaMin;
+        this.levels = Bounds.decreasing(s);
     }
 
     @Override
@@ -32,6 +34,6 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Override
     public String toString() {
-        return "geometric" + Arrays.toString(levels);
+        return Bounds.toString("geometric", levels);
     }
 }

@@ -1,18 +1,21 @@
 package org.score4j.schedules;
 
-import java.util.Arrays;
 import org.score4j.api.NoiseSchedule;
 
 /** σ_i = σ_max + (σ_min − σ_max)·i/(L−1): evenly spaced levels. With L = 1 the single level is σ_min. */
 public final class LinearSchedule implements NoiseSchedule {
     private final double[] levels;
 
+    /**
+     * @throws IllegalArgumentException unless 1 ≤ levels ≤ 100 000 and 0 &lt; sigma-min &lt; sigma-max (≤ for one level)
+     */
     public LinearSchedule(double sigmaMax, double sigmaMin, int levels) {
         Bounds.check(sigmaMax, sigmaMin, levels);
-        this.levels = new double[levels];
+        double[] s = new double[levels];
         for (int i = 0; i < levels; i++) {
-            this.levels[i] = levels == 1 ? sigmaMin : sigmaMax + (sigmaMin - sigmaMax) * i / (levels - 1);
+            s[i] = levels == 1 ? sigmaMin : sigmaMax + (sigmaMin - sigmaMax) * i / (levels - 1);
         }
+        this.levels = Bounds.decreasing(s);
     }
 
     @Override
@@ -27,6 +30,6 @@ public final class LinearSchedule implements NoiseSchedule {
 
     @Override
     public String toString() {
-        return "linear" + Arrays.toString(levels);
+        return Bounds.toString("linear", levels);
     }
 }

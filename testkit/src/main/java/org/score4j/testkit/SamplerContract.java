@@ -13,10 +13,10 @@ import org.score4j.api.SamplerStep;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
-import org.score4j.api.tensors.Tensors;
 import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.random.ChainRandom;
 import org.score4j.api.random.SeededRandom;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * Checks every sampler must pass, run with the exact score of a Gaussian mixture (an oracle: no network).

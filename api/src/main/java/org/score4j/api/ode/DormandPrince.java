@@ -27,8 +27,8 @@ import org.score4j.api.tensors.Tensors;
  * {@code select_initial_step}), which costs one evaluation.
  *
  * <p><b>Cost and the cap.</b> An integration makes 2 + 6·(accepted + rejected) evaluations, plus one for each
- * time an observer changes the state. It never makes more than {@code maxEvaluations}: when the next step would go
- * beyond the cap it stops and reports {@link OdeResult.Outcome#EVALUATION_CAP}; it also stops, with
+ * time an observer changes the state before the end. It never makes more than {@code maxEvaluations}: when the next
+ * step would go beyond the cap it stops and reports {@link OdeResult.Outcome#EVALUATION_CAP}; it also stops, with
  * {@link OdeResult.Outcome#STEP_TOO_SMALL}, when the step needed falls below ten units in the last place of t. It
  * therefore always ends.
  *

@@ -160,7 +160,7 @@ class DormandPrinceTest {
         assertThatThrownBy(() -> new DormandPrince(1e-6, -1, 10)).hasMessageContaining("atol");
         assertThatThrownBy(() -> new DormandPrince(1e-6, 1e-6, 0)).hasMessageContaining("max-evaluations");
         assertThatThrownBy(() -> new DormandPrince(1e-6, 1e-6, 10).integrate((t, y) -> y, 0, 1,
-                Tensors.array(new double[] {1}, DataType.INT, 1), StepObserver.none()))
+                Tensors.array(new double[] {1}, DataType.INT32, 1), StepObserver.none()))
                 .hasMessageContaining("FLOAT or DOUBLE");
     }
 

@@ -26,18 +26,18 @@ public final class AnnealedPlugin implements Score4jPlugin {
 
             @Override
             public String description() {
-                return "annealed Langevin dynamics over all levels (NCSN Algorithm 1), optional Tweedie denoising";
+                return "annealed Langevin dynamics over the grid's levels (NCSN Algorithm 1), then Tweedie denoising "
+                        + "if it ends at 0";
             }
 
             @Override
             public Config defaults() {
                 return ConfigFactory.parseString("""
-                        # ε: level i steps with α_i = ε·σ_i²/σ_L² (paper convention; the NCSN code's step_lr is ε/2).
+                        # ε: level i steps with α_i = ε·σ_i²/σ_L² (paper convention; the NCSN code's step_lr is ε/2);
+                        # below 4σ_L². The Tweedie denoising step follows when the sampling grid ends at 0.
                         step-size = 0.1
                         # Steps T at each level.
                         steps-per-level = 100
-                        # Finish with the Tweedie denoising step x + σ_L²·s(x, σ_L).
-                        denoise = true
                         """);
             }
 
@@ -45,8 +45,7 @@ public final class AnnealedPlugin implements Score4jPlugin {
             public Sampler create(Settings s) {
                 double eps = s.positive("step-size");
                 int steps = s.integer("steps-per-level", 1);
-                boolean denoise = s.flag("denoise");
-                return s.build(() -> new AnnealedLangevinSampler(eps, steps, denoise));
+                return s.build(() -> new AnnealedLangevinSampler(eps, steps));
             }
         });
     }

@@ -26,13 +26,13 @@ public final class LangevinPlugin implements Score4jPlugin {
 
             @Override
             public String description() {
-                return "Langevin dynamics at the smallest noise level";
+                return "Langevin dynamics at the grid's smallest positive level, then Tweedie denoising if it ends at 0";
             }
 
             @Override
             public Config defaults() {
                 return ConfigFactory.parseString("""
-                        # ε in x ← x + (ε/2)·s + √ε·z (paper convention; the NCSN code's step_lr is ε/2).
+                        # ε in x ← x + (ε/2)·s + √ε·z (paper convention; the NCSN code's step_lr is ε/2); below 4σ_L².
                         step-size = 0.1
                         # Number of steps T.
                         steps = 1000
