@@ -14,6 +14,7 @@ public final class ProgressBar implements RunProgress {
     private final PrintStream out;
     private final boolean terminal;
     private String task;
+    private String finished;
     private long started;
     private long lastDraw;
     private int lastDecile = -1;
@@ -27,6 +28,9 @@ public final class ProgressBar implements RunProgress {
     @Override
     public synchronized void progress(String task, long done, long total, String status) {
         long now = System.nanoTime();
+        if (task.equals(finished) && done >= total) {
+            return;
+        }
         if (!task.equals(this.task)) {
             this.task = task;
             started = now;
@@ -51,7 +55,10 @@ public final class ProgressBar implements RunProgress {
             }
         }
         if (finished) {
+            this.finished = task;
             this.task = null;
+        } else {
+            this.finished = null;
         }
     }
 

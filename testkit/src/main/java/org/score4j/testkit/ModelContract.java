@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.ConditionalScore;
 import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreModel;
-import org.score4j.api.tensors.Tensors;
 import org.score4j.api.spi.ModelBlueprint;
 import org.score4j.api.spi.ModelFootprint;
 import org.score4j.api.spi.ModelSpec;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * Checks of a {@link ScoreModel} and the {@link ModelBlueprint} that builds it: shapes, the flat parameter view, that

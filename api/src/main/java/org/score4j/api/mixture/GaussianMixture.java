@@ -149,6 +149,30 @@ public final class GaussianMixture {
         return logSumExp(logs) - 0.5 * dimension() * Math.log(2 * Math.PI);
     }
 
+    /**
+     * log q_σ(x) at every row of {@code x}, in nats, computed in double precision: the exact log-density of the data
+     * perturbed with noise of scale σ ≥ 0 (σ = 0 is the clean mixture), against which likelihoods are checked.
+     *
+     * @param x points {@code [N, d]}, any floating-point type
+     * @return N values
+     */
+    public double[] logDensity(INDArray x, double sigma) {
+        int d = dimension();
+        if (x.rank() != 2 || x.size(1) != d) {
+            throw new IllegalArgumentException("expected points of shape [N, " + d + "], got "
+                    + Arrays.toString(x.shape()));
+        }
+        int n = (int) x.size(0);
+        double[] xs = Tensors.doubles(x);
+        double[] out = new double[n];
+        double[] row = new double[d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(xs, i * d, row, 0, d);
+            out[i] = logDensity(row, sigma);
+        }
+        return out;
+    }
+
     /** ∇ log q_σ(x) at one point. */
     public double[] score(double[] x, double sigma) {
         Level lv = level(sigma);

@@ -120,9 +120,9 @@ public final class ComponentResolver {
                     + names.get(ComponentSlot.DATA) + "': " + reason)));
         }
         if (data != null && model != null) {
-            model.incompatibility(data.exampleShape()).ifPresent(reason -> problems.add(new ConfigProblem(
-                    "model.name", "'" + names.get(ComponentSlot.MODEL) + "' cannot take the data '"
-                    + names.get(ComponentSlot.DATA) + "': " + reason)));
+            model.incompatibility(new org.score4j.api.spi.ModelSpec(data.exampleShape(), 1, 0, classes)).ifPresent(
+                    reason -> problems.add(new ConfigProblem("model.name", "'" + names.get(ComponentSlot.MODEL)
+                            + "' cannot take the data '" + names.get(ComponentSlot.DATA) + "': " + reason)));
         }
         SamplingGrid grid = null;
         if (samplingLevels != null && sample != null) {

@@ -189,6 +189,9 @@ public final class Checkpoints {
                         + "', expected " + FORMAT + ")");
             }
             Meta meta = meta(file, m);
+            // Both configurations are read as data now, so a checkpoint whose text is not that is unreadable here.
+            org.score4j.core.config.ConfigSources.parse(meta.configText(), file);
+            org.score4j.core.config.ConfigSources.parse(meta.modelConfig(), file);
             SafeTensors.Entry p = t.entry("parameters");
             if (p == null || p.shape().length != 1) {
                 throw new UserError("checkpoint " + file + " has no flat 'parameters' tensor");

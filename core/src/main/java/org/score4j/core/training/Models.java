@@ -75,6 +75,9 @@ public final class Models {
                     + "' does not know: " + settings.unreadProblems());
         }
         ModelSpec spec = meta.spec();
+        blueprint.incompatibility(spec).ifPresent(reason -> {
+            throw new UserError("checkpoint " + checkpoint.file() + ": " + reason);
+        });
         ModelFootprint footprint = blueprint.footprint(spec);
         long stored = checkpoint.state().size();
         if (footprint.parameters() != stored) {
@@ -88,9 +91,6 @@ public final class Models {
             throw new UserError("checkpoint " + checkpoint.file() + ": its model would need about "
                     + MemoryBudget.describe(bytes) + ", over the memory budget of " + MemoryBudget.describe(budget));
         }
-        blueprint.incompatibility(spec.exampleShape()).ifPresent(reason -> {
-            throw new UserError("checkpoint " + checkpoint.file() + ": " + reason);
-        });
         ScoreModel model = blueprint.build(spec);
         model.setParameters(checkpoint.state().scoring());
         return model;

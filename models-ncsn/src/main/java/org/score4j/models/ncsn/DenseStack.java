@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.score4j.nn.cpu.FusedKernels;
+import org.score4j.nn.cpu.NativeArrays;
 
 /**
  * The forward and backward passes of a stack of dense layers (swish hidden layers, identity output) as a handful of
@@ -196,29 +198,38 @@ final class DenseStack {
     }
 
     /**
-     * Writes ∂L/∂parameters into {@code gradient} given ∂L/∂output {@code g} [N, out] for the forward pass recorded in
-     * {@code trace}; {@code g} is overwritten.
+     * Writes ∂L/∂parameters into {@code gradient} (every value overwritten) given ∂L/∂output {@code g} [N, out] for the
+     * forward pass recorded in {@code trace}.
      */
     void backward(Views p, Trace trace, INDArray g, Views gradient) {
-        if (small(g.size(0))) {
-            OneDnn.onOneThread(() -> {
-                backwardPass(p, trace, g, gradient);
-                return null;
-            });
-        } else {
-            backwardPass(p, trace, g, gradient);
-        }
+        back(p, trace, g, gradient, false);
     }
 
-    private void backwardPass(Views p, Trace trace, INDArray g, Views gradient) {
+    /**
+     * ∂L/∂input [N, in] given ∂L/∂output {@code g} [N, out] for the forward pass recorded in {@code trace}, without the
+     * parameter gradients; a work array that the next backward pass overwrites.
+     */
+    INDArray inputGradient(Views p, Trace trace, INDArray g) {
+        return back(p, trace, g, null, true);
+    }
+
+    private INDArray back(Views p, Trace trace, INDArray g, Views gradient, boolean input) {
+        return small(g.size(0)) ? OneDnn.onOneThread(() -> backwardPass(p, trace, g, gradient, input))
+                : backwardPass(p, trace, g, gradient, input);
+    }
+
+    /** The parameter gradients into {@code gradient} unless null; returns the input gradient if {@code input}. */
+    private INDArray backwardPass(Views p, Trace trace, INDArray g, Views gradient, boolean input) {
         INDArray delta = g.castTo(DataType.FLOAT);
         int n = (int) delta.size(0);
         for (int l = widths.length - 2; l >= 0; l--) {
             INDArray in = trace.inputs.get(l);
-            products.weightGradient(in, delta, gradient.weights().get(l));
-            products.biasGradient(delta, gradient.biases().get(l));
+            if (gradient != null) {
+                products.weightGradient(in, delta, gradient.weights().get(l));
+                products.biasGradient(delta, gradient.biases().get(l));
+            }
             if (l == 0) {
-                break;
+                return input ? products.backward(delta, p.weights().get(0), backward.get("back0", n, widths[0])) : null;
             }
             INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
             if (activation == null && products.fusesActivation()) {
@@ -238,6 +249,7 @@ final class DenseStack {
                 delta = activation.backprop(trace.hidden.get(l - 1), back).getFirst();
             }
         }
+        return null;
     }
 
     /**

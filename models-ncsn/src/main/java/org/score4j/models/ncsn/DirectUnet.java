@@ -9,8 +9,9 @@ import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
+import org.score4j.nn.cpu.FusedKernels;
+import org.score4j.nn.cpu.NativeArrays;
 
 /**
  * The U-Net of {@link NcsnUnet} computed on the JVM and oneDNN: feature maps are {@link Planes}, in blocks of 16
@@ -20,7 +21,8 @@ import org.score4j.api.Tensors;
  * kept pre-activation), the rest of the elementwise work (σ bias, residual sums, per-image sums, concatenation,
  * upsampling) runs as vector-API passes ({@link PlanarKernels}) split over score4j's threads, and every work array is
  * allocated once per batch size and reused. The same network as {@link UnetGraph} (tested against it), without
- * SameDiff's per-op overhead and per-step garbage.
+ * SameDiff's per-op overhead and per-step garbage. The input gradient is the first convolution's data gradient, one
+ * more oneDNN primitive call at the end of a backward pass that skips the parameter gradients.
  */
 final class DirectUnet implements UnetNetwork {
     /** A convolution whose output is at resolution {@code level}. */
@@ -70,9 +72,6 @@ final class DirectUnet implements UnetNetwork {
     private INDArray lastFeatures;
     private INDArray lastTheta;
 
-    /** The parameter gradient {@link #gradient} fills and returns. */
-    private INDArray gradient;
-
     /** What a forward pass keeps for the backward pass. */
     private final Map<Block, Planes> blockInputs = new HashMap<>();
     private Planes input;
@@ -88,7 +87,8 @@ final class DirectUnet implements UnetNetwork {
         return FusedKernels.available() && MatrixProducts.directAvailable() && OneDnn.available();
     }
 
-    DirectUnet(UnetArchitecture architecture, long[] exampleShape) {
+    /** @param features σ features per example (with the label slots of a conditional network) */
+    DirectUnet(UnetArchitecture architecture, long[] exampleShape, int features) {
         this.architecture = architecture;
         this.imageChannels = (int) exampleShape[0];
         int levels = architecture.levels();
@@ -97,9 +97,7 @@ final class DirectUnet implements UnetNetwork {
         for (int level = 0; level < levels; level++) {
             geometries[level] = new Planes.Geometry((int) exampleShape[1] >> level, (int) exampleShape[2] >> level);
         }
-        boolean conditioned = architecture.conditioning().equals("bias");
-        int embeddingWidth = 4 * architecture.channels();
-        sigma = conditioned ? dense("sigma", 1 + architecture.embedding(), embeddingWidth) : null;
+        sigma = architecture.conditioned() ? dense("sigma", features, architecture.embeddingWidth()) : null;
         in = conv("in", imageChannels, architecture.width(0), 3, 1, 1.0, 0);
         for (int level = 0; level < levels; level++) {
             int w = architecture.width(level);
@@ -129,7 +127,7 @@ final class DirectUnet implements UnetNetwork {
 
     private Block block(String name, int level, int channelsIn, int channelsOut) {
         Conv conv1 = conv(name + ".conv1", channelsIn, channelsOut, 3, 1, 1.0, level);
-        Dense bias = sigma != null ? dense(name + ".sigma", 4 * architecture.channels(), channelsOut) : null;
+        Dense bias = sigma != null ? dense(name + ".sigma", architecture.embeddingWidth(), channelsOut) : null;
         Conv conv2 = conv(name + ".conv2", channelsOut, channelsOut, 3, 1, 0.1, level);
         Conv skip = channelsIn == channelsOut ? null : conv(name + ".skip", channelsIn, channelsOut, 1, 1, 1.0, level);
         return new Block(name, level, conv1, bias, conv2, skip);
@@ -174,18 +172,34 @@ final class DirectUnet implements UnetNetwork {
 
     /** {@inheritDoc} The forward pass of the last {@link #output} is reused when it had these very arrays. */
     @Override
-    public INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
+    public void gradient(INDArray x, INDArray sigmaFeatures, INDArray g, INDArray into) {
+        if (into.length() != parameters.size() || !ParameterVectors.isDense(into)) {
+            throw new IllegalArgumentException("expected a dense float gradient of " + parameters.size() + " values, got "
+                    + into.shapeInfoToString());
+        }
+        forwardUnlessDone(x, sigmaFeatures);
+        org.bytedeco.javacpp.Pointer.memset(NativeArrays.pointer(into), 0, 4 * into.length());
+        backward(g, new Gradient(NativeArrays.bytes(into).asFloatBuffer()), null);
+    }
+
+    /** {@inheritDoc} The forward pass of the last {@link #output} is reused when it had these very arrays. */
+    @Override
+    public INDArray inputGradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
+        forwardUnlessDone(x, sigmaFeatures);
+        Planes dx = imagePlanes("x.dx");
+        backward(g, null, dx);
+        return read(dx, batch);
+    }
+
+    private void forwardUnlessDone(INDArray x, INDArray sigmaFeatures) {
         if (x != lastX || sigmaFeatures != lastFeatures || theta != lastTheta) {
             forward(x, sigmaFeatures);
         }
-        // Kept: a fresh multi-megabyte array every step cost more in page faults than the optimizer step.
-        if (gradient == null) {
-            gradient = Nd4j.create(DataType.FLOAT, parameters.size());
-        } else {
-            org.bytedeco.javacpp.Pointer.memset(NativeArrays.pointer(gradient), 0, 4 * gradient.length());
-        }
-        backward(g, new Gradient(NativeArrays.bytes(gradient).asFloatBuffer()));
-        return gradient;
+    }
+
+    /** Floats in the work maps allocated so far (for the footprint's test). */
+    long workFloats() {
+        return work.values().stream().mapToLong(Planes::length).sum();
     }
 
     // ---------------------------------------------------------------------------------------------- forward
@@ -273,9 +287,13 @@ final class DirectUnet implements UnetNetwork {
 
     // ---------------------------------------------------------------------------------------------- backward
 
-    private void backward(INDArray g, Gradient gradient) {
+    /**
+     * Back from output gradient g: the parameter gradients into {@code gradient} unless it is null, the input gradient
+     * into {@code dInput} unless it is null.
+     */
+    private void backward(INDArray g, Gradient gradient, Planes dInput) {
         int levels = architecture.levels();
-        embeddingGradient = sigma == null ? null : new float[embedding.length];
+        embeddingGradient = sigma == null || gradient == null ? null : new float[embedding.length];
         Planes dy = imagePlanes("out.dy");
         write(g, dy);
         Planes da = planes("out.da", out.in(), 0);
@@ -310,8 +328,8 @@ final class DirectUnet implements UnetNetwork {
                 d = blockBackward(blocks.get(b), d, gradient);
             }
         }
-        convBackward(in, input, d, null, null, false, gradient);
-        if (sigma != null) {
+        convBackward(in, input, d, dInput, null, false, gradient);
+        if (sigma != null && gradient != null) {
             float[] dpre = new float[embeddingPre.length];
             for (int i = 0; i < dpre.length; i++) {
                 float s = sigmoid(embeddingPre[i]);
@@ -329,8 +347,9 @@ final class DirectUnet implements UnetNetwork {
         Planes a1 = planes(b.name() + ".a1", b.conv1().out(), level);
         Planes da1 = planes(b.name() + ".da1", b.conv1().out(), level);
         convBackward(b.conv2(), a1, dy, da1, planes(b.name() + ".v1", b.conv1().out(), level), false, gradient);
-        double[] sums = convBackward(b.conv1(), a0, da1, null, null, b.sigma() != null, gradient);
-        if (b.sigma() != null) {
+        boolean conditioned = b.sigma() != null && gradient != null;
+        double[] sums = convBackward(b.conv1(), a0, da1, null, null, conditioned, gradient);
+        if (conditioned) {
             int channels = b.conv1().out();
             float[] de = new float[batch * channels];
             for (int i = 0; i < de.length; i++) {
@@ -360,10 +379,10 @@ final class DirectUnet implements UnetNetwork {
     }
 
     /**
-     * Adds the weight and bias gradients of a convolution given the gradient dz of its output, and writes the input
-     * gradient into {@code dx} unless null, back through the swish of pre-activation {@code pre} that gave x unless
-     * {@code pre} is null. Returns the sums of dz per image and channel, [N, out], where {@code perImage} asks for
-     * them (a σ-conditioned bias needs them), else null.
+     * Adds the weight and bias gradients of a convolution given the gradient dz of its output (unless
+     * {@code gradient} is null), and writes the input gradient into {@code dx} unless null, back through the swish of
+     * pre-activation {@code pre} that gave x unless {@code pre} is null. Returns the sums of dz per image and channel,
+     * [N, out], where {@code perImage} asks for them (a σ-conditioned bias needs them), else null.
      */
     private double[] convBackward(Conv c, Planes x, Planes dz, Planes dx, Planes pre, boolean perImage,
                                   Gradient gradient) {
@@ -373,9 +392,11 @@ final class DirectUnet implements UnetNetwork {
             FusedKernels.inParts(dz.chunks(), dz.chunkLength(), (from, to) -> PlanarKernels.imageSums(dz, s, from, to));
             sums = s;
         }
-        OneDnnConvolution p = primitives.get(c);
-        gradient.addAll(c.weights(), p.weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
-        gradient.addAll(c.bias(), p.biasGradient(), c.out());
+        if (gradient != null) {
+            OneDnnConvolution p = primitives.get(c);
+            gradient.addAll(c.weights(), p.weightGradient(x, dz), c.k() * c.k() * c.in() * c.out());
+            gradient.addAll(c.bias(), p.biasGradient(), c.out());
+        }
         if (dx != null) {
             inputGradient(c, dz, dx, pre);
         }
@@ -415,6 +436,9 @@ final class DirectUnet implements UnetNetwork {
             thetaValues.get((int) d.bias(), result, r * d.out(), d.out());
             for (int i = 0; i < d.in(); i++) {
                 float x = input[r * d.in() + i];
+                if (x == 0) {
+                    continue; // most label slots
+                }
                 for (int o = 0; o < d.out(); o++) {
                     result[r * d.out() + o] += x * w[i * d.out() + o];
                 }
@@ -441,6 +465,9 @@ final class DirectUnet implements UnetNetwork {
             }
             for (int i = 0; i < in; i++) {
                 float x = input[r * in + i];
+                if (x == 0) {
+                    continue;
+                }
                 int at = i * out;
                 for (int o = 0; o < out; o++) {
                     dw[at + o] += x * dOut[row + o];

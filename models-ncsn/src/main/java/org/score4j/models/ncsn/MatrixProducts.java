@@ -1,6 +1,6 @@
 package org.score4j.models.ncsn;
 
-import static org.score4j.models.ncsn.NativeArrays.pointer;
+import static org.score4j.nn.cpu.NativeArrays.pointer;
 
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;

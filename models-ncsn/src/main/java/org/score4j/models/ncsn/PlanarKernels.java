@@ -3,6 +3,7 @@ package org.score4j.models.ncsn;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.score4j.nn.cpu.VectorKernels;
 
 /**
  * The elementwise work of {@link DirectUnet} on {@link Planes} with the JDK's vector API, over ranges of chunks or

@@ -2,7 +2,7 @@ package org.score4j.models.ncsn;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.score4j.api.Tensors;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * The noise-level inputs the NCSN models share: features of log σ and the input scale √(σ² + s²). Computed per
@@ -33,17 +33,25 @@ final class SigmaFeatures {
         return 1 / Math.sqrt(sigma * sigma + dataScale * dataScale);
     }
 
+    /** Number of features for {@code embedding} Fourier features and the label slots of {@code classes} classes. */
+    static int width(int embedding, int classes) {
+        return Math.toIntExact(width(embedding) + ClassLabels.slots(classes));
+    }
+
     /**
-     * The features of each level.
+     * The features of each level, then the one-hot of each row's label for a conditional model (see
+     * {@link ClassLabels}).
      *
-     * @param sigma [N] noise levels
-     * @return [N, 1 + embedding] float features
+     * @param sigma  [N] noise levels
+     * @param labels checked labels, or null (all unconditional)
+     * @return [N, {@link #width(int, int)}] float features
      */
-    static INDArray of(INDArray sigma, double dataScale, int embedding) {
+    static INDArray of(INDArray sigma, double dataScale, int embedding, int[] labels, int classes) {
         double[] s = Tensors.doubles(sigma);
-        int w = width(embedding);
+        int w = width(embedding, classes);
         float[] out = new float[s.length * w];
         writeRows(s, dataScale, embedding, out, w, 0);
+        ClassLabels.writeOneHot(labels, s.length, classes, out, w, width(embedding));
         return Tensors.array(out, DataType.FLOAT, s.length, w);
     }
 

@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>SameDiff rather than DL4J's layer API because its convolutions run on oneDNN: on 2 cores a 64-channel
  * 28×28 stack trained 2.5× faster and scored 5.7× faster (see the README's benchmark notes). The external
- * score gradient g enters as the loss Σ out ⊙ g, whose parameter gradient is the vector–Jacobian product.
+ * score gradient g enters as the loss Σ out ⊙ g, whose parameter and input gradients are the vector–Jacobian
+ * products.
  */
 final class UnetGraph implements UnetNetwork {
     private static final String X = "x";
@@ -35,17 +36,17 @@ final class UnetGraph implements UnetNetwork {
     private final boolean conditioned;
     private long pixels;
 
-    UnetGraph(UnetArchitecture architecture, long[] exampleShape) {
+    /** @param features σ features per example (with the label slots of a conditional network) */
+    UnetGraph(UnetArchitecture architecture, long[] exampleShape, int features) {
         this.architecture = architecture;
-        this.conditioned = architecture.conditioning().equals("bias");
+        this.conditioned = architecture.conditioned();
         int in = (int) exampleShape[0];
         pixels = exampleShape[1] * exampleShape[2];
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, in, exampleShape[1], exampleShape[2]);
         SDVariable embedding = null;
         if (conditioned) {
-            SDVariable features = sd.placeHolder(SIGMA, DataType.FLOAT, -1, 1 + architecture.embedding());
-            int width = 4 * architecture.channels();
-            embedding = swish(dense("sigma", features, 1 + architecture.embedding(), width));
+            SDVariable sigmaFeatures = sd.placeHolder(SIGMA, DataType.FLOAT, -1, features);
+            embedding = swish(dense("sigma", sigmaFeatures, features, architecture.embeddingWidth()));
         }
         SDVariable h = conv("in", x, in, architecture.width(0), 3, 1, 1.0);
         Deque<SDVariable> skips = new ArrayDeque<>();
@@ -80,13 +81,16 @@ final class UnetGraph implements UnetNetwork {
         buildGradientQuietly();
     }
 
-    /** SameDiff prints a line per differentiated op to standard output while it builds the gradient graph. */
+    /**
+     * The gradient graph, with the input's gradient besides the parameters'. SameDiff prints a line per
+     * differentiated op to standard output while it builds it.
+     */
     private void buildGradientQuietly() {
         synchronized (System.class) {
             PrintStream out = System.out;
             System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             try {
-                sd.createGradFunction();
+                sd.createGradFunction(X);
             } finally {
                 System.setOut(out);
             }
@@ -112,17 +116,23 @@ final class UnetGraph implements UnetNetwork {
     }
 
     @Override
-    public INDArray gradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
+    public void gradient(INDArray x, INDArray sigmaFeatures, INDArray g, INDArray into) {
         Map<String, INDArray> inputs = inputs(x, sigmaFeatures);
         inputs.put(G, g);
         Map<String, INDArray> grads = sd.calculateGradients(inputs,
                 parameters.parts().stream().map(UnetParameters.Part::name).toList());
-        INDArray flat = Nd4j.create(DataType.FLOAT, parameters.size());
+        INDArray flat = into.reshape(into.length());
         for (UnetParameters.Part part : parameters.parts()) {
             flat.get(NDArrayIndex.interval(part.offset(), part.offset() + part.length()))
                     .assign(grads.get(part.name()).reshape('c', new long[] {part.length()}));
         }
-        return flat;
+    }
+
+    @Override
+    public INDArray inputGradient(INDArray x, INDArray sigmaFeatures, INDArray g) {
+        Map<String, INDArray> inputs = inputs(x, sigmaFeatures);
+        inputs.put(G, g);
+        return sd.calculateGradients(inputs, X).get(X).castTo(DataType.FLOAT).dup();
     }
 
     private Map<String, INDArray> inputs(INDArray x, INDArray sigmaFeatures) {
@@ -142,7 +152,7 @@ final class UnetGraph implements UnetNetwork {
     private SDVariable residual(String name, SDVariable h, int in, int out, SDVariable embedding) {
         SDVariable a = conv(name + ".conv1", swish(h), in, out, 3, 1, 1.0);
         if (embedding != null) {
-            SDVariable bias = dense(name + ".sigma", embedding, 4 * architecture.channels(), out);
+            SDVariable bias = dense(name + ".sigma", embedding, architecture.embeddingWidth(), out);
             a = a.add(sd.expandDims(sd.expandDims(bias, 2), 3));
         }
         a = conv(name + ".conv2", swish(a), out, out, 3, 1, 0.1);

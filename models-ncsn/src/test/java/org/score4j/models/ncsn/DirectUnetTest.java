@@ -11,32 +11,39 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.random.SeededRandom;
+import org.score4j.nn.cpu.FusedKernels;
 
-/** The direct U-Net against the SameDiff graph: the same parameters give the same outputs and gradients. */
+/**
+ * The direct U-Net against the SameDiff graph: the same parameters give the same outputs, parameter gradients and
+ * input gradients.
+ */
 class DirectUnetTest {
     @BeforeAll
     static void needsTheVectorApi() {
         assumeTrue(DirectUnet.usable(), "the direct U-Net needs the CPU backend and jdk.incubator.vector");
     }
 
-    @ParameterizedTest(name = "{0}×{1}×{2}, {3} channels, multipliers {4}, {5} blocks, conditioning {6}")
+    @ParameterizedTest(name = "{0}×{1}×{2}, {3} channels, multipliers {4}, {5} blocks, conditioning {6}, {7} classes")
     @CsvSource({
-            "1, 28, 28, 8, 1-2-2, 1, bias",
-            "3, 8, 12, 4, 1-2, 2, none",
-            "2, 12, 20, 4, 1-3-2, 1, bias",
-            "1, 5, 7, 4, 2, 1, bias",
-            "2, 16, 8, 3, 1-1-2-2, 2, bias",
-            "1, 12, 12, 16, 1-2, 1, bias",
-            "3, 8, 8, 16, 1-1, 2, none",
-            "1, 8, 8, 32, 1-2, 1, bias",
-            "2, 8, 8, 32, 1-2, 1, none"})
+            "1, 28, 28, 8, 1-2-2, 1, bias, 0",
+            "3, 8, 12, 4, 1-2, 2, none, 0",
+            "2, 12, 20, 4, 1-3-2, 1, bias, 0",
+            "1, 5, 7, 4, 2, 1, bias, 0",
+            "2, 16, 8, 3, 1-1-2-2, 2, bias, 0",
+            "1, 12, 12, 16, 1-2, 1, bias, 0",
+            "3, 8, 8, 16, 1-1, 2, none, 0",
+            "1, 8, 8, 32, 1-2, 1, bias, 0",
+            "2, 8, 8, 32, 1-2, 1, none, 0",
+            "1, 8, 8, 4, 1-2, 1, bias, 3",
+            "2, 8, 4, 16, 1-1, 1, bias, 10"})
     void computesTheSameNetworkAsTheGraph(int channels, int height, int width, int base, String multipliers,
-                                         int blocks, String conditioning) {
+                                         int blocks, String conditioning, int classes) {
         UnetArchitecture arch = new UnetArchitecture(base, Arrays.stream(multipliers.split("-")).map(Integer::valueOf)
                 .toList(), blocks, conditioning, conditioning.equals("bias") ? 4 : 0, true, true);
         long[] shape = {channels, height, width};
-        DirectUnet direct = new DirectUnet(arch, shape);
-        UnetGraph graph = new UnetGraph(arch, shape);
+        int featureWidth = SigmaFeatures.width(arch.embedding(), classes);
+        DirectUnet direct = new DirectUnet(arch, shape, featureWidth);
+        UnetGraph graph = new UnetGraph(arch, shape, featureWidth);
         assertThat(direct.parameters().parts()).usingElementComparator((a, b) -> a.name().equals(b.name())
                 && a.offset() == b.offset() && Arrays.equals(a.shape(), b.shape()) && a.scale() == b.scale() ? 0 : 1)
                 .containsExactlyElementsOf(graph.parameters().parts());
@@ -49,12 +56,15 @@ class DirectUnetTest {
         graph.load(theta);
         for (int n : new int[] {3, 1, 3}) {
             INDArray x = new SeededRandom(5 + n).normal(n, channels, height, width);
-            INDArray features = new SeededRandom(6 + n).normal(n, 1 + arch.embedding());
+            INDArray features = features(n, arch.embedding(), classes, 6 + n);
             INDArray g = new SeededRandom(7 + n).normal(n, channels, height, width);
             INDArray expected = graph.output(x, features);
             assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(0.01);
             assertClose(direct.output(x, features), expected, 2e-5);
-            assertClose(direct.gradient(x, features, g), graph.gradient(x, features, g), 2e-5);
+            assertClose(gradient(direct, x, features, g), gradient(graph, x, features, g), 2e-5);
+            INDArray dx = graph.inputGradient(x, features, g);
+            assertThat(dx.amaxNumber().doubleValue()).isGreaterThan(0.01);
+            assertClose(direct.inputGradient(x, features, g), dx, 2e-5);
         }
     }
 
@@ -62,18 +72,25 @@ class DirectUnetTest {
     void givesTheSameResultsWhateverRanBefore() {
         UnetArchitecture arch = new UnetArchitecture(4, java.util.List.of(1, 2), 1, "bias", 4, true, true);
         long[] shape = {1, 8, 8};
-        DirectUnet direct = new DirectUnet(arch, shape);
+        DirectUnet direct = new DirectUnet(arch, shape, 5);
         direct.load(direct.parameters().initial(1).addi(0.01));
         INDArray x = new SeededRandom(1).normal(4, 1, 8, 8);
         INDArray features = new SeededRandom(2).normal(4, 5);
         INDArray g = new SeededRandom(3).normal(4, 1, 8, 8);
         INDArray out = direct.output(x, features);
-        INDArray gradient = direct.gradient(x, features, g).dup(); // the next call reuses the array
-        direct.gradient(new SeededRandom(9).normal(4, 1, 8, 8).muli(100), features, g.mul(-7));
+        INDArray gradient = gradient(direct, x, features, g);
+        INDArray dx = direct.inputGradient(x, features, g);
+        gradient(direct, new SeededRandom(9).normal(4, 1, 8, 8).muli(100), features, g.mul(-7));
+        direct.inputGradient(x.mul(3), features, g);
         direct.output(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)), features.get(
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)));
-        assertThat(direct.output(x, features)).isEqualTo(out);
-        assertThat(direct.gradient(x, features, g)).isEqualTo(gradient);
+        assertThat(direct.output(x, features).data().asFloat()).containsExactly(out.data().asFloat());
+        assertThat(gradient(direct, x, features, g).data().asFloat()).containsExactly(gradient.data().asFloat());
+        assertThat(direct.inputGradient(x, features, g).data().asFloat()).containsExactly(dx.data().asFloat());
+        // An input gradient between a pass and its parameter gradient leaves the parameter gradient as it was.
+        direct.output(x, features);
+        direct.inputGradient(x, features, g.mul(2));
+        assertThat(gradient(direct, x, features, g).data().asFloat()).containsExactly(gradient.data().asFloat());
     }
 
     /**
@@ -89,19 +106,22 @@ class DirectUnetTest {
         INDArray g = new SeededRandom(3).normal(16, 1, 28, 28);
         INDArray[] outputs = new INDArray[2];
         INDArray[] gradients = new INDArray[2];
+        INDArray[] inputGradients = new INDArray[2];
         try {
             for (int threads = 1; threads <= 2; threads++) {
                 FusedKernels.limitThreads(threads);
-                DirectUnet direct = new DirectUnet(arch, shape);
+                DirectUnet direct = new DirectUnet(arch, shape, 5);
                 direct.load(direct.parameters().initial(1).addi(0.01));
                 outputs[threads - 1] = direct.output(x, features);
-                gradients[threads - 1] = direct.gradient(x, features, g);
+                gradients[threads - 1] = gradient(direct, x, features, g);
+                inputGradients[threads - 1] = direct.inputGradient(x, features, g);
             }
         } finally {
             FusedKernels.limitThreads(Integer.MAX_VALUE);
         }
-        assertThat(outputs[1]).isEqualTo(outputs[0]);
-        assertThat(gradients[1]).isEqualTo(gradients[0]);
+        assertThat(outputs[1].data().asFloat()).containsExactly(outputs[0].data().asFloat());
+        assertThat(gradients[1].data().asFloat()).containsExactly(gradients[0].data().asFloat());
+        assertThat(inputGradients[1].data().asFloat()).containsExactly(inputGradients[0].data().asFloat());
     }
 
     /**
@@ -124,6 +144,46 @@ class DirectUnetTest {
         if (inBlocked && outBlocked && k == 3 && stride == 1 && in >= 32) {
             assertThat(implementation.split(" / ")).allMatch(i -> i.contains("wino"));
         }
+    }
+
+    /** The footprint's activations count the maps the direct network keeps for a forward, backward and input pass. */
+    @ParameterizedTest(name = "{0}×{1}×{2}, {3} channels, multipliers {4}, {5} blocks")
+    @CsvSource({"1, 28, 28, 8, 1-2-2, 1", "3, 8, 12, 4, 1-2, 2", "2, 12, 20, 16, 1-3-2, 1", "2, 16, 8, 16, 1-1-2-2, 2"})
+    void theFootprintCountsTheMapsItKeeps(int channels, int height, int width, int base, String multipliers,
+                                          int blocks) {
+        UnetArchitecture arch = new UnetArchitecture(base, Arrays.stream(multipliers.split("-")).map(Integer::valueOf)
+                .toList(), blocks, "bias", 4, true, true);
+        long[] shape = {channels, height, width};
+        DirectUnet direct = new DirectUnet(arch, shape, 5);
+        direct.load(direct.parameters().initial(1));
+        INDArray x = new SeededRandom(1).normal(3, channels, height, width);
+        INDArray features = new SeededRandom(2).normal(3, 5);
+        gradient(direct, x, features, x);
+        direct.inputGradient(x, features, x);
+        assertThat(direct.workFloats()).isEqualTo((long) (3 * arch.mapsPerExample(shape)));
+        assertThat(arch.footprint(shape, 0).parameters()).isEqualTo((double) direct.parameters().size());
+        assertThat(arch.footprint(shape, 7).parameters()).isEqualTo((double) new DirectUnet(arch, shape,
+                SigmaFeatures.width(4, 7)).parameters().size());
+    }
+
+    private static INDArray gradient(UnetNetwork network, INDArray x, INDArray features, INDArray g) {
+        INDArray into = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, network.parameters().size());
+        network.gradient(x, features, g, into);
+        return into;
+    }
+
+    /** Random σ features and, for a conditional network, one-hot labels (some unconditional). */
+    private static INDArray features(int n, int embedding, int classes, long seed) {
+        INDArray sigma = new SeededRandom(seed).normal(n, 1 + embedding);
+        if (classes == 0) {
+            return sigma;
+        }
+        int[] labels = new SeededRandom(seed + 1).integers(n, classes + 1);
+        INDArray slots = Nd4j.zeros(n, classes + 1);
+        for (int i = 0; i < n; i++) {
+            slots.putScalar(i, labels[i], 1.0);
+        }
+        return Nd4j.concat(1, sigma, slots.castTo(sigma.dataType()));
     }
 
     /** max |actual − expected| within {@code tolerance} of max |expected|. */

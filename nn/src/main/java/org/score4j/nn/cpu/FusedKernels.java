@@ -152,8 +152,8 @@ public final class FusedKernels {
             return;
         }
         VectorKernels.adam(NativeArrays.bytes(parameters), NativeArrays.bytes(gradient), NativeArrays.bytes(m),
-                NativeArrays.bytes(v), (int) from, (int) to, (float) scale, (float) alpha, (float) beta1, (float) beta2,
-                (float) epsilon, (float) decay);
+                NativeArrays.bytes(v), (int) from, (int) to, (float) scale, (float) alpha, (float) beta1,
+                (float) (1 - beta1), (float) beta2, (float) (1 - beta2), (float) epsilon, (float) decay);
     }
 
     /** {@link #adam} as ND4J operations: the path without the vector API, and the tests' reference. */
@@ -198,6 +198,6 @@ public final class FusedKernels {
             return;
         }
         VectorKernels.movingAverage(NativeArrays.bytes(average), NativeArrays.bytes(parameters), (int) average.length(),
-                (float) r);
+                (float) r, (float) (1 - r));
     }
 }

@@ -269,18 +269,22 @@ public final class VectorKernels {
      * One Adam step on elements [from, to) of the parameters θ with gradient g·scale: m ← β₁m + (1 − β₁)g,
      * v ← β₂v + (1 − β₂)g², θ ← decay·θ − α·m/(√v + ε). The moments hold elements [from, to) from their index 0.
      *
-     * @param alpha the bias-corrected step size of this iteration
-     * @param decay the decoupled weight decay factor 1 − lr·λ (AdamW), 1 for Adam
+     * @param alpha         the bias-corrected step size of this iteration
+     * @param oneMinusBeta1 1 − β₁, computed in double by the caller: 1 − (float) β is off by up to 1.3·10⁻⁵ of itself
+     *                      for β = 0.999
+     * @param oneMinusBeta2 1 − β₂, likewise
+     * @param decay         the decoupled weight decay factor 1 − lr·λ (AdamW), 1 for Adam
      */
     public static void adam(ByteBuffer theta, ByteBuffer g, ByteBuffer moment1, ByteBuffer moment2, int from, int to,
-                     float scale, float alpha, float beta1, float beta2, float epsilon, float decay) {
+                     float scale, float alpha, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                     float epsilon, float decay) {
         int n = to - from;
         int full = F.loopBound(n);
         for (int k = 0; k < full; k += F.length()) {
             int i = from + k;
             FloatVector gv = load(g, i).mul(scale);
-            FloatVector mv = load(moment1, k).mul(beta1).add(gv.mul(1f - beta1));
-            FloatVector vv = load(moment2, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            FloatVector mv = load(moment1, k).mul(beta1).add(gv.mul(oneMinusBeta1));
+            FloatVector vv = load(moment2, k).mul(beta2).add(gv.mul(gv).mul(oneMinusBeta2));
             store(mv, moment1, k);
             store(vv, moment2, k);
             FloatVector t = decay == 1f ? load(theta, i) : load(theta, i).mul(decay);
@@ -290,8 +294,8 @@ public final class VectorKernels {
             VectorMask<Float> m = F.indexInRange(full, n);
             int i = from + full;
             FloatVector gv = load(g, i, m).mul(scale);
-            FloatVector mv = load(moment1, full, m).mul(beta1).add(gv.mul(1f - beta1));
-            FloatVector vv = load(moment2, full, m).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            FloatVector mv = load(moment1, full, m).mul(beta1).add(gv.mul(oneMinusBeta1));
+            FloatVector vv = load(moment2, full, m).mul(beta2).add(gv.mul(gv).mul(oneMinusBeta2));
             store(mv, moment1, full, m);
             store(vv, moment2, full, m);
             FloatVector t = decay == 1f ? load(theta, i, m) : load(theta, i, m).mul(decay);
@@ -329,9 +333,8 @@ public final class VectorKernels {
         return m.mul(alpha).div(v.lanewise(VectorOperators.SQRT).add(epsilon));
     }
 
-    /** avg ← r·avg + (1 − r)·θ over {@code n} elements. */
-    public static void movingAverage(ByteBuffer avg, ByteBuffer theta, int n, float r) {
-        float q = 1f - r;
+    /** avg ← r·avg + q·θ over {@code n} elements, q = 1 − r computed in double by the caller (see {@link #adam}). */
+    public static void movingAverage(ByteBuffer avg, ByteBuffer theta, int n, float r, float q) {
         int full = F.loopBound(n);
         for (int i = 0; i < full; i += F.length()) {
             store(load(avg, i).mul(r).add(load(theta, i).mul(q)), avg, i);
