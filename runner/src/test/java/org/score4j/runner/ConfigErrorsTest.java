@@ -28,7 +28,8 @@ class ConfigErrorsTest {
                 .contains("train.batch-size: expected a whole number of at least 1, got 0 (user.conf:2)")
                 .contains("schedule.sigma-min: expected a number greater than 0, got -1 (user.conf:3)")
                 .contains("sampler.name: unknown sampler 'anealed-langevin' (did you mean 'annealed-langevin'?); "
-                        + "known: annealed-langevin, langevin")
+                        + "known: annealed-langevin, consistent-annealed, dpm-solver-pp-2m, edm, langevin, "
+                        + "predictor-corrector, probability-flow, reverse-diffusion")
                 .contains("model.hiden: unknown key (did you mean 'hidden'?)")
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(dir.resolve("runs")).doesNotExist();

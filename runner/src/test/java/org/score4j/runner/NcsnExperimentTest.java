@@ -28,7 +28,7 @@ class NcsnExperimentTest {
         assertThat(m.at("/samples/mode_weights/0").asDouble()).isCloseTo(0.2, offset(0.03));
         assertThat(m.at("/fisher_divergence").size()).isEqualTo(10);
         for (String f : new String[] {"config.conf", "provenance.json", "samples.csv", "samples.png", "score-field.png",
-                "loss.png", "train-log.csv", "checkpoints/step-0000004000.zip"}) {
+                "loss.png", "train-log.csv", "checkpoints/step-0000004000.safetensors"}) {
             assertThat(dir.resolve("default").resolve(f)).isNotEmptyFile();
         }
 

@@ -96,7 +96,7 @@ class ResumeTest {
         var r = Score4jProcess.run(dir, "sample", "--from", "two");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("checkpoint two/checkpoints/step-0000000030.safetensors was not trained with "
-                + "two/config.conf").contains("data.name: mixture → csv").contains("Pass --force").doesNotContain("\tat ");
+                + "two/config.conf").contains("data.name: \"mixture\" → \"csv\"").contains("Pass --force").doesNotContain("\tat ");
         Files.delete(dir.resolve("two/checkpoints/step-0000000030.safetensors"));
         Files.copy(dir.resolve("wide/checkpoints/step-0000000020.safetensors"),
                 dir.resolve("two/checkpoints/step-0000000030.safetensors"));

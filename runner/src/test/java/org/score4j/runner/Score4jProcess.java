@@ -134,6 +134,9 @@ final class Score4jProcess {
             p.destroyForcibly();
             throw new IllegalStateException("score4j did not finish in time");
         }
-        return new Result(p.exitValue(), java.nio.file.Files.readString(out.toPath()), java.nio.file.Files.readString(err.toPath()));
+        String stderr = java.nio.file.Files.readString(err.toPath());
+        // The JVM's one line about the vector API's incubator module, which the launcher drops on a terminal.
+        stderr = stderr.replaceFirst("^WARNING: Using incubator modules: jdk\\.incubator\\.vector\\R", "");
+        return new Result(p.exitValue(), java.nio.file.Files.readString(out.toPath()), stderr);
     }
 }

@@ -27,8 +27,8 @@ class VectorApiTest {
         var plain = Score4jProcess.runWithoutVectorApi(dir, concat(args, "-o", "plain"));
         assertThat(plain.exitCode()).as(plain.err()).isZero();
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.readTree(dir.resolve("fused/provenance.json").toFile()).findValue("vector_api").asBoolean()).isTrue();
-        assertThat(json.readTree(dir.resolve("plain/provenance.json").toFile()).findValue("vector_api").asBoolean()).isFalse();
+        assertThat(json.readTree(dir.resolve("fused/provenance.json").toFile()).findValue("vectorApi").asBoolean()).isTrue();
+        assertThat(json.readTree(dir.resolve("plain/provenance.json").toFile()).findValue("vectorApi").asBoolean()).isFalse();
         List<Double> a = losses(dir.resolve("fused/train-log.csv"));
         List<Double> b = losses(dir.resolve("plain/train-log.csv"));
         assertThat(a).hasSize(300).hasSameSizeAs(b);
@@ -38,8 +38,8 @@ class VectorApiTest {
         JsonNode fa = json.readTree(dir.resolve("fused/metrics.json").toFile()).path("train");
         JsonNode pa = json.readTree(dir.resolve("plain/metrics.json").toFile()).path("train");
         for (int level = 0; level < 10; level++) {
-            assertThat(fa.path("loss_per_level").get(level).path("loss").asDouble()).as("level " + level)
-                    .isCloseTo(pa.path("loss_per_level").get(level).path("loss").asDouble(), Percentage.withPercentage(3));
+            assertThat(fa.path("loss_per_sigma_bin").get(level).path("loss").asDouble()).as("level " + level)
+                    .isCloseTo(pa.path("loss_per_sigma_bin").get(level).path("loss").asDouble(), Percentage.withPercentage(3));
         }
     }
 

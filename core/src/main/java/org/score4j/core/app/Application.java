@@ -116,17 +116,24 @@ public final class Application {
      */
     public RunResult sample(Path from, List<String> overrides, Path out, boolean force, Engine engine,
                             RunProgress progress) {
+        Config saved = ConfigSources.saved(from);
         Checkpoints.Loaded checkpoint = Checkpoints.newest(from, MemoryBudget.bytes(),
                 message -> progress.note("score4j: " + message));
         Config stored = ConfigSources.parse(checkpoint.meta().configText(), checkpoint.file());
-        Config saved = ConfigSources.saved(from);
         List<String> swapped = ConfigDiff.between(saved, stored, Application::samplingKey);
         if (!swapped.isEmpty() && !force) {
             throw new UserError("checkpoint " + checkpoint.file() + " was not trained with " + from.resolve("config.conf")
                     + " (was it copied in from another run?):\n  " + String.join("\n  ", swapped)
                     + "\nPass --force to sample it anyway, with the configuration it was trained with.");
         }
-        ResolvedRun run = resolve(ConfigSources.overlay(stored, overrides));
+        ResolvedRun run;
+        try {
+            run = resolve(ConfigSources.overlay(stored, overrides));
+        } catch (UserError e) {
+            throw new UserError("sampling " + checkpoint.file() + " with the configuration it holds"
+                    + (overrides.isEmpty() ? "" : " and --set " + String.join(" --set ", overrides)) + ": "
+                    + e.getMessage(), e.exitCode());
+        }
         List<String> changed = RunSteps.differences(checkpoint, run, key -> false);
         if (!changed.isEmpty()) {
             throw new UserError("sample --from samples the model as it was trained; these keys shape the trained model "

@@ -22,7 +22,7 @@ public final class ConfigSources {
 
     /** The runner's own defaults (component sections hold only their {@code name}). */
     public static Config defaults() {
-        return ConfigFactory.parseResources(ConfigSources.class.getClassLoader(), DEFAULTS,
+        return ConfigFactory.parseURL(ConfigSources.class.getResource(DEFAULTS),
                 ConfigParseOptions.defaults().setAllowMissing(false));
     }
 

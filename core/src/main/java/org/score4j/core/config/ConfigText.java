@@ -84,8 +84,9 @@ public final class ConfigText {
     }
 
     private static ConfigParseOptions options(String origin, Includes includes, File file) {
-        ConfigParseOptions o = ConfigParseOptions.defaults().setOriginDescription(origin).setAllowMissing(false)
-                .setSyntax(file == null ? ConfigSyntax.CONF : null);
+        // A file keeps its own origin, so messages say file:line.
+        ConfigParseOptions o = (file == null ? ConfigParseOptions.defaults().setOriginDescription(origin)
+                .setSyntax(ConfigSyntax.CONF) : ConfigParseOptions.defaults()).setAllowMissing(false);
         return o.setIncluder(includes == Includes.NONE ? new Refusing() : new LocalOnly());
     }
 

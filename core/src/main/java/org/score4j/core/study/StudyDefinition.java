@@ -67,7 +67,7 @@ public record StudyDefinition(String name, String description, Config base, List
      */
     public static StudyDefinition read(Path file, List<String> overrides) {
         Config user = ConfigSources.user(Objects.requireNonNull(file, "file"), overrides);
-        Config defaults = ConfigFactory.parseResources(StudyDefinition.class.getClassLoader(), DEFAULTS,
+        Config defaults = ConfigFactory.parseURL(StudyDefinition.class.getResource(DEFAULTS),
                 ConfigParseOptions.defaults().setAllowMissing(false));
         List<ConfigProblem> problems = new ArrayList<>();
         for (String key : user.root().keySet()) {

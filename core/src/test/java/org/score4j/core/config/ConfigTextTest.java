@@ -35,7 +35,7 @@ class ConfigTextTest {
             Files.writeString(dir.resolve("other.conf"), "secret = 1");
             for (String include : List.of("include url(\"" + url + "\")", "include \"" + url + "\"",
                     "include file(\"" + dir.resolve("other.conf") + "\")", "include \"other.conf\"",
-                    "include classpath(\"score4j-defaults.conf\")")) {
+                    "include classpath(\"org/score4j/core/config/score4j-defaults.conf\")")) {
                 assertThatThrownBy(() -> ConfigSources.parse(include + "\na = 1", dir.resolve("config.conf")))
                         .as(include).isInstanceOf(UserError.class).hasMessageContaining(dir.resolve("config.conf").toString())
                         .hasMessageContaining("is not allowed here");

@@ -1,6 +1,5 @@
 package org.score4j.core.likelihood;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreFunction;
@@ -147,10 +146,5 @@ final class MixtureJacobian implements ScoreFunction, InputGradient {
             sum += Math.log(l[i][i]);
         }
         return 2 * sum;
-    }
-
-    /** A DOUBLE copy of {@code x}, for scores that want one. */
-    static INDArray doubles(INDArray x) {
-        return x.castTo(DataType.DOUBLE);
     }
 }
