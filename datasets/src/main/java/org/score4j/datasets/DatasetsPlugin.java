@@ -141,9 +141,28 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         path = ""
                         # The column holding each row's class, by header name or 1-based index ("" for none).
                         label-column = ""
+                        # Held-out rows never trained on, a CSV file with the same columns ("" for none).
+                        held-out-path = ""
                         """, s -> {
                             String label = optionalPath(s, "label-column");
-                            return fromFile(s, "path", "the CSV file of points", f -> CsvPoints.read(f, label));
+                            String heldOut = optionalPath(s, "held-out-path");
+                            CsvPoints held = null;
+                            if (!heldOut.isBlank()) {
+                                try {
+                                    held = CsvPoints.read(Path.of(heldOut), label);
+                                } catch (MalformedFileException e) {
+                                    s.problem("held-out-path", e.getMessage());
+                                }
+                            }
+                            CsvPoints test = held;
+                            return fromFile(s, "path", "the CSV file of points", f -> {
+                                CsvPoints train = CsvPoints.read(f, label);
+                                try {
+                                    return test == null ? train : train.withHeldOut(test);
+                                } catch (IllegalArgumentException e) {
+                                    throw new MalformedFileException(heldOut + " does not match " + f + ": " + e.getMessage());
+                                }
+                            });
                         }));
     }
 

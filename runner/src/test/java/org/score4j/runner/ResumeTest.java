@@ -112,7 +112,7 @@ class ResumeTest {
         // Training keys cannot change when sampling a checkpoint.
         r = Score4jProcess.run(dir, "sample", "--from", "wide", "--set", "model.hidden=16");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("these keys shape the trained model and cannot change here").contains("model.hidden");
+        assertThat(r.err()).contains("these keys shape it and cannot change here").contains("model.hidden");
     }
 
     private Score4jProcess.Result train(String out, String... more) throws Exception {

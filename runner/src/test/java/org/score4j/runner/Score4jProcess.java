@@ -58,7 +58,7 @@ final class Score4jProcess {
         String[] absolute = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             absolute[i] = args[i];
-            boolean value = i > 0 && java.util.Set.of("-o", "--out", "-c", "--config", "--from", "--resume", "--plugins")
+            boolean value = i > 0 && java.util.Set.of("-o", "--out", "-c", "--config", "--from", "--resume", "--plugins", "--input")
                     .contains(args[i - 1]);
             if (value && !Path.of(args[i]).isAbsolute()) {
                 absolute[i] = workDir.resolve(args[i]).toString();

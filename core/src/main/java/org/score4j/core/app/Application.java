@@ -116,31 +116,10 @@ public final class Application {
      */
     public RunResult sample(Path from, List<String> overrides, Path out, boolean force, Engine engine,
                             RunProgress progress) {
-        Config saved = ConfigSources.saved(from);
-        Checkpoints.Loaded checkpoint = Checkpoints.newest(from, MemoryBudget.bytes(),
-                message -> progress.note("score4j: " + message));
-        Config stored = ConfigSources.parse(checkpoint.meta().configText(), checkpoint.file());
-        List<String> swapped = ConfigDiff.between(saved, stored, Application::samplingKey);
-        if (!swapped.isEmpty() && !force) {
-            throw new UserError("checkpoint " + checkpoint.file() + " was not trained with " + from.resolve("config.conf")
-                    + " (was it copied in from another run?):\n  " + String.join("\n  ", swapped)
-                    + "\nPass --force to sample it anyway, with the configuration it was trained with.");
-        }
-        ResolvedRun run;
-        try {
-            run = resolve(ConfigSources.overlay(stored, overrides));
-        } catch (UserError e) {
-            throw new UserError("sampling " + checkpoint.file() + " with the configuration it holds"
-                    + (overrides.isEmpty() ? "" : " and --set " + String.join(" --set ", overrides)) + ": "
-                    + e.getMessage(), e.exitCode());
-        }
-        List<String> changed = RunSteps.differences(checkpoint, run, key -> false);
-        if (!changed.isEmpty()) {
-            throw new UserError("sample --from samples the model as it was trained; these keys shape the trained model "
-                    + "and cannot change here:\n  " + String.join("\n  ", changed)
-                    + "\nChange only sampler.*, sample.* and eval.* keys (sample.schedule sets the sampling grid).");
-        }
-        TrainedModel model = steps.restore(checkpoint);
+        Trained t = trained(from, overrides, force, progress);
+        ResolvedRun run = t.run();
+        Checkpoints.Loaded checkpoint = t.checkpoint();
+        TrainedModel model = t.model();
         if (out == null) {
             out = from.resolve("sample-" + run.name(ComponentSlot.SAMPLER));
         }
@@ -154,6 +133,123 @@ public final class Application {
             Map<String, Object> metrics = steps.evaluate(run, model.model(), sampled, null, target, Map.of());
             return new RunResult(out, run, null, sampled, metrics);
         }
+    }
+
+    /**
+     * Fills the empty or NaN cells of a CSV file with a trained run's model ({@code score4j impute}): each row's given
+     * cells held fixed while the run's sampler fills the others, {@code draws} chains per row averaged. Writes
+     * {@code imputed.csv} (the input's columns, every cell filled), the configuration, provenance and
+     * {@code metrics.json} into {@code out}; with {@code evaluate} &gt; 0 also hides that share of the cells of the data
+     * set's held-out rows (or of the input's complete rows) and compares the model with mean and nearest-neighbour
+     * imputation.
+     */
+    public RunResult impute(Path from, List<String> overrides, Path input, Path out, boolean force, int draws,
+                            double evaluate, Engine engine, RunProgress progress) {
+        Trained t = trained(from, overrides, force, progress);
+        org.score4j.api.io.CsvTable table;
+        try {
+            table = org.score4j.api.io.CsvTable.read(input, "", true);
+        } catch (org.score4j.api.io.MalformedTableException e) {
+            throw new UserError(e.getMessage());
+        }
+        long[] shape = t.run().data().exampleShape();
+        if (shape.length != 1 || shape[0] != table.width()) {
+            throw new UserError(input + " has " + table.width() + " columns, but the run " + from + " was trained on "
+                    + "examples of shape " + java.util.Arrays.toString(shape));
+        }
+        org.nd4j.linalg.api.ndarray.INDArray rows = org.score4j.api.tensors.Tensors.array(
+                java.util.Arrays.stream(table.rows()).flatMapToDouble(java.util.Arrays::stream).toArray(),
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, table.rows().length, table.width());
+        Path target = out != null ? out : from.resolve("impute-" + input.getFileName().toString().replaceAll("\\.csv$", ""));
+        try (RunDirectory dir = RunDirectory.create(target, force, "score4j impute")) {
+            steps.begin(t.run(), dir, "impute", t.checkpoint().sha256());
+            org.score4j.core.conditional.Imputation.Result r = org.score4j.core.conditional.Imputation.fill(t.run(),
+                    t.model().model(), rows, org.score4j.core.conditional.Masks.given(rows), draws, progress);
+            dir.writeText("imputed.csv", table.render(r.filled().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                    .toDoubleMatrix()));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("input", input.toString());
+            done.put("rows", table.rows().length);
+            done.put("missing_cells", java.util.Arrays.stream(table.rows()).flatMapToDouble(java.util.Arrays::stream)
+                    .filter(Double::isNaN).count());
+            done.put("draws_per_row", draws);
+            done.put("seconds", r.seconds());
+            metrics.put("imputation", done);
+            if (evaluate > 0) {
+                metrics.put("evaluation", org.score4j.core.conditional.TableImputation.evaluate(t.run(), t.model().model(),
+                        evaluationRows(t.run(), rows), evaluate, draws, 5, progress));
+            }
+            dir.writeJson("metrics.json", metrics);
+            return new RunResult(target, t.run(), null, null, metrics);
+        }
+    }
+
+    /**
+     * Inpaints held-out images of a trained run ({@code score4j inpaint}): a mask ({@code half}, {@code box} or
+     * {@code random} with the filled {@code fraction}) hides part of each of {@code count} images and the run's sampler
+     * fills it. Writes {@code inpainting.png} (rows of original, masked, completed) and {@code metrics.json}.
+     */
+    public RunResult inpaint(Path from, List<String> overrides, Path out, boolean force, String mask, double fraction,
+                             int count, RunProgress progress) {
+        Trained t = trained(from, overrides, force, progress);
+        Path target = out != null ? out : from.resolve("inpaint-" + mask);
+        try (RunDirectory dir = RunDirectory.create(target, force, "score4j inpaint")) {
+            steps.begin(t.run(), dir, "inpaint", t.checkpoint().sha256());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("inpainting", org.score4j.core.conditional.Inpainting.run(t.run(), t.model().model(), mask,
+                    fraction, count, dir, progress));
+            dir.writeJson("metrics.json", metrics);
+            return new RunResult(target, t.run(), null, null, metrics);
+        }
+    }
+
+    /** The complete rows imputation is evaluated on: the data set's held-out examples, else the input's complete rows. */
+    private static org.nd4j.linalg.api.ndarray.INDArray evaluationRows(ResolvedRun run,
+                                                                    org.nd4j.linalg.api.ndarray.INDArray input) {
+        if (run.data().heldOut().isPresent() && run.data().heldOut().get() instanceof org.score4j.api.FiniteDataset f) {
+            return f.examples(0, f.size());
+        }
+        double[][] rows = input.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        double[][] complete = java.util.Arrays.stream(rows).filter(r -> java.util.Arrays.stream(r).noneMatch(Double::isNaN))
+                .toArray(double[][]::new);
+        if (complete.length < 2) {
+            throw new UserError("--evaluate hides cells of complete rows to measure imputation: the data set has no "
+                    + "held-out examples and the input has " + complete.length + " complete rows");
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(complete).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    }
+
+    /** A trained run's checkpoint, configuration and model, checked as {@link #sample} checks them. */
+    private record Trained(Checkpoints.Loaded checkpoint, ResolvedRun run, TrainedModel model) {
+    }
+
+    private Trained trained(Path from, List<String> overrides, boolean force, RunProgress progress) {
+        Config saved = ConfigSources.saved(from);
+        Checkpoints.Loaded checkpoint = Checkpoints.newest(from, MemoryBudget.bytes(),
+                message -> progress.note("score4j: " + message));
+        Config stored = ConfigSources.parse(checkpoint.meta().configText(), checkpoint.file());
+        List<String> swapped = ConfigDiff.between(saved, stored, Application::samplingKey);
+        if (!swapped.isEmpty() && !force) {
+            throw new UserError("checkpoint " + checkpoint.file() + " was not trained with " + from.resolve("config.conf")
+                    + " (was it copied in from another run?):\n  " + String.join("\n  ", swapped)
+                    + "\nPass --force to use it anyway, with the configuration it was trained with.");
+        }
+        ResolvedRun run;
+        try {
+            run = resolve(ConfigSources.overlay(stored, overrides));
+        } catch (UserError e) {
+            throw new UserError("using " + checkpoint.file() + " with the configuration it holds"
+                    + (overrides.isEmpty() ? "" : " and --set " + String.join(" --set ", overrides)) + ": "
+                    + e.getMessage(), e.exitCode());
+        }
+        List<String> changed = RunSteps.differences(checkpoint, run, key -> false);
+        if (!changed.isEmpty()) {
+            throw new UserError("a trained model is used as it was trained; these keys shape it and cannot change here:"
+                    + "\n  " + String.join("\n  ", changed)
+                    + "\nChange only sampler.*, sample.* and eval.* keys (sample.schedule sets the sampling grid).");
+        }
+        return new Trained(checkpoint, run, steps.restore(checkpoint));
     }
 
     /**

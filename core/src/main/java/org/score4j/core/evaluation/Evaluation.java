@@ -112,6 +112,16 @@ public final class Evaluation {
             byDensity.put("levels", binned);
             m.put("score_error_by_density", byDensity);
         });
+        if (samples != null && run.sample().conditional() && run.data() instanceof org.score4j.api.LabelledDataset labelled) {
+            int[] intended = org.score4j.core.sampling.ChainSampling.labels(run.sample(), 0, (int) samples.size(0),
+                    labelled.classes());
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("class", run.sample().classLabel() == org.score4j.core.config.SampleSettings.EACH_CLASS ? "each"
+                    : run.sample().classLabel());
+            c.put("guidance", run.sample().guidance());
+            c.putAll(ImageMetrics.conditional(samples, intended, labelled, run.seed()));
+            m.put("conditional", c);
+        }
         long[] shape = run.data().exampleShape();
         boolean images = shape.length == 3;
         if (images) {

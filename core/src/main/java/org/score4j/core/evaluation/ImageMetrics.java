@@ -24,7 +24,7 @@ import org.score4j.api.random.Seeds;
  * samples to their nearest training image (memorisation), and, for labelled data, a classifier's class
  * histogram of the samples and the Fréchet distance of its features.
  */
-final class ImageMetrics {
+public final class ImageMetrics {
     static final int DENOISING_IMAGES = 256;
     static final int DENOISING_LEVELS = 8;
     static final int TRAINING_REFERENCE = 10000;
@@ -117,6 +117,73 @@ final class ImageMetrics {
         out.put("sample_classes", histogram(c.classify(samples), data.classes()));
         out.put("data_classes", histogram(real.labels(), data.classes()));
         return out;
+    }
+
+    /** How often the cached classifier gives images of {@code b} the class it gives the same rows of {@code a}. */
+    public static double agreement(INDArray a, INDArray b, LabelledDataset data) {
+        FeatureClassifier c = FeatureClassifier.of(data, FeatureClassifier.defaultCache());
+        int[] x = c.classify(a);
+        int[] y = c.classify(b);
+        int same = 0;
+        for (int i = 0; i < x.length; i++) {
+            same += x[i] == y[i] ? 1 : 0;
+        }
+        return Evaluation.round(same / (double) x.length);
+    }
+
+    /**
+     * Class-conditional samples judged by the cached classifier: the share it labels with the class they were drawn for
+     * (overall and per class), and per class the Fréchet distance to that class's held-out images with its floor.
+     *
+     * @param intended each sample's class
+     */
+    public static Map<String, Object> conditional(INDArray samples, int[] intended, LabelledDataset data, long seed) {
+        FeatureClassifier c = FeatureClassifier.of(data, FeatureClassifier.defaultCache());
+        int[] predicted = c.classify(samples);
+        int classes = data.classes();
+        int right = 0;
+        int[] perClass = new int[classes];
+        int[] perClassRight = new int[classes];
+        for (int i = 0; i < predicted.length; i++) {
+            perClass[intended[i]]++;
+            if (predicted[i] == intended[i]) {
+                right++;
+                perClassRight[intended[i]]++;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class_accuracy", Evaluation.round(right / (double) predicted.length));
+        double[] accuracy = new double[classes];
+        for (int k = 0; k < classes; k++) {
+            accuracy[k] = perClass[k] == 0 ? Double.NaN : Evaluation.round(perClassRight[k] / (double) perClass[k]);
+        }
+        out.put("class_accuracy_per_class", accuracy);
+        LabelledDataset reference = data.heldOut().filter(LabelledDataset.class::isInstance)
+                .map(LabelledDataset.class::cast).orElse(data);
+        Dataset.Labelled real = reference.sampleLabelled(Math.max(2000, predicted.length),
+                new SeededRandom(Seeds.derive(seed, "class-reference")));
+        double[][] realFeatures = c.features(real.examples());
+        double[][] sampleFeatures = c.features(samples);
+        double[] fd = new double[classes];
+        for (int k = 0; k < classes; k++) {
+            double[][] mine = rows(sampleFeatures, intended, k);
+            double[][] theirs = rows(realFeatures, real.labels(), k);
+            fd[k] = mine.length < 2 || theirs.length < 2 ? Double.NaN
+                    : Evaluation.round(FrechetDistance.between(mine, theirs));
+        }
+        out.put("frechet_distance_per_class", fd);
+        out.put("samples_per_class", perClass);
+        return out;
+    }
+
+    private static double[][] rows(double[][] features, int[] labels, int k) {
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == k) {
+                out.add(features[i]);
+            }
+        }
+        return out.toArray(new double[0][]);
     }
 
     private static double[] histogram(int[] labels, int classes) {

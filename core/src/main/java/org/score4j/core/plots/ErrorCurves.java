@@ -100,9 +100,9 @@ public final class ErrorCurves {
             yHi = 1;
         }
         double x0 = Math.pow(10, Math.floor(Math.log10(xLo)));
-        double x1 = Math.pow(10, Math.ceil(Math.log10(xHi * 1.0001)));
+        double x1 = Math.pow(10, Math.max(Math.log10(x0) + 1, Math.ceil(Math.log10(xHi) - 1e-9)));
         double y0 = Math.pow(10, Math.floor(Math.log10(yLo)));
-        double y1 = Math.pow(10, Math.ceil(Math.log10(yHi * 1.0001)));
+        double y1 = Math.pow(10, Math.max(Math.log10(y0) + 1, Math.ceil(Math.log10(yHi) - 1e-9)));
         // The chart maps log10(x) linearly; its own x axis would label those logarithms, so this one draws decades.
         Chart c = new Chart(g, left, top, PANEL_WIDTH, PANEL_HEIGHT, Math.log10(x0), Math.log10(x1), y0, y1, true);
         if (p.floor() > 0 && Double.isFinite(p.floor())) {

@@ -62,16 +62,26 @@ public final class Plots {
         Chart.save(img, file);
     }
 
+    /** The zoom that makes an image of h×w at least {@value #READABLE} pixels wide and high, and at least {@code least}. */
+    static int zoom(int h, int w, int least) {
+        return Math.max(least, (READABLE + Math.max(h, w) - 1) / Math.max(h, w));
+    }
+
+    /** The size, in pixels, below which an image in a grid is scaled up: 8×8 images are drawn 8 times larger. */
+    static final int READABLE = 64;
+
     /**
      * Images {@code [n, C, H, W]} with values in [0, 1] (clipped) as a grid of {@code columns} columns, each pixel
-     * drawn as a {@code zoom}×{@code zoom} block: grey for one channel, colour for three.
+     * drawn as a square block, scaled so an image is at least {@value #READABLE} pixels across (and by at least
+     * {@code least}): grey for one channel, colour for three.
      */
-    public static void imageGrid(Path file, INDArray images, int columns, int zoom) throws IOException {
+    public static void imageGrid(Path file, INDArray images, int columns, int least) throws IOException {
         long[] shape = images.shape();
         int n = (int) shape[0];
         int c = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
+        int zoom = zoom(h, w, least);
         int cols = Math.max(1, Math.min(columns, n));
         int rows = (n + cols - 1) / cols;
         int gap = 2;

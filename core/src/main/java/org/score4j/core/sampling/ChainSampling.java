@@ -58,10 +58,15 @@ public final class ChainSampling {
      * @param listeners the listener of each batch (e.g. a trajectory recorder for batch 0 only)
      */
     public INDArray run(IntFunction<StepListener> listeners) {
+        return run(ChainHook.listening(listeners));
+    }
+
+    /** All chains, batch after batch, with {@code hook} taking part in each batch (conditioning on observed values). */
+    public INDArray run(ChainHook hook) {
         int batches = batches(settings);
         List<INDArray> parts = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            parts.add(batch(b, listeners.apply(b)));
+            parts.add(batch(b, hook));
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
     }
@@ -73,6 +78,11 @@ public final class ChainSampling {
      * advances steadily.
      */
     public INDArray batch(int b, StepListener listener) {
+        return batch(b, ChainHook.listening(batch -> listener));
+    }
+
+    /** As {@link #batch(int, StepListener)}, with {@code hook} taking part. */
+    public INDArray batch(int b, ChainHook hook) {
         int first = b * settings.batchSize();
         int chains = Math.min(settings.batchSize(), settings.count() - first);
         ChainRandom rng = new ChainRandom(Seeds.derive(seed, "sample"), first, chains);
@@ -81,6 +91,8 @@ public final class ChainSampling {
         System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
         INDArray start = settings.start().resolve(sampler) == Sampler.Start.PRIOR
                 ? rng.normal(shape).muli(grid.largest()) : rng.uniform(settings.low(), settings.high(), shape);
+        hook.start(first, start, grid.largest());
+        StepListener listener = hook.listener(b, first, chains);
         long offset = sampler.evaluations(grid) * b;
         StepListener shifted = step -> listener.afterStep(new org.score4j.api.SamplerStep(step.step(),
                 offset + step.evaluations(), step.sigma(), step.x(), step.denoised()));
@@ -93,12 +105,12 @@ public final class ChainSampling {
             return score;
         }
         ConditionalScore conditional = (ConditionalScore) score;
-        int[] labels = labels(first, n, conditional.classes());
+        int[] labels = labels(settings, first, n, conditional.classes());
         return ConditionalScore.guided(conditional, labels, settings.guidance());
     }
 
-    /** The classes of chains [first, first + n). */
-    public int[] labels(int first, int n, int classes) {
+    /** The classes chains [first, first + n) are drawn for under {@code settings} (a class, or each in turn). */
+    public static int[] labels(SampleSettings settings, int first, int n, int classes) {
         int[] labels = new int[n];
         for (int k = 0; k < n; k++) {
             labels[k] = settings.classLabel() == SampleSettings.EACH_CLASS ? (first + k) % classes : settings.classLabel();
