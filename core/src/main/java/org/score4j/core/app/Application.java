@@ -237,7 +237,7 @@ public final class Application {
         }
         ResolvedRun run;
         try {
-            run = resolve(ConfigSources.overlay(stored, overrides));
+            run = resolve(ConfigSources.changed(stored, overrides));
         } catch (UserError e) {
             throw new UserError("using " + checkpoint.file() + " with the configuration it holds"
                     + (overrides.isEmpty() ? "" : " and --set " + String.join(" --set ", overrides)) + ": "
@@ -299,7 +299,7 @@ public final class Application {
      * that shapes training but {@code train.steps}, or to the data, is refused unless {@code force}.
      */
     private Resumed resumed(Path runDir, List<String> overrides, boolean force, RunProgress progress) {
-        ResolvedRun run = resolve(ConfigSources.overlay(ConfigSources.saved(runDir), overrides));
+        ResolvedRun run = resolve(ConfigSources.changed(ConfigSources.saved(runDir), overrides));
         Checkpoints.Loaded from = Checkpoints.newest(runDir, MemoryBudget.bytes(),
                 message -> progress.note("score4j: " + message));
         List<String> changes = RunSteps.differences(from, run, key -> key.equals("train.steps"));

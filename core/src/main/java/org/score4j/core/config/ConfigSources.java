@@ -60,6 +60,11 @@ public final class ConfigSources {
         }
     }
 
+    /** A saved run's configuration with {@code --set} overrides on top, as {@link #over} combines them. */
+    public static Config changed(Config saved, List<String> overrides) {
+        return overlay(over(saved, overlay(ConfigFactory.empty(), overrides)), List.of());
+    }
+
     /**
      * A saved run's configuration with the user's changes on top. A component whose {@code name}
      * the user changes keeps none of the saved component's keys.

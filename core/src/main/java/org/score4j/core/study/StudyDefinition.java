@@ -67,6 +67,19 @@ public record StudyDefinition(String name, String description, Config base, List
      */
     public static StudyDefinition read(Path file, List<String> overrides) {
         Config user = ConfigSources.user(Objects.requireNonNull(file, "file"), overrides);
+        return of(user, "study " + file, file.getFileName().toString().replaceFirst("\\.conf$", ""),
+                file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * A study given as configuration (a study file's content, or one built in code), checked as a file is.
+     *
+     * @param source      how messages name it ("study studies/x.conf")
+     * @param defaultName the name when it sets none
+     * @param baseDir     the folder {@code base-file} is relative to
+     * @throws UserError listing every problem
+     */
+    public static StudyDefinition of(Config user, String source, String defaultName, Path baseDir) {
         Config defaults = ConfigFactory.parseURL(StudyDefinition.class.getResource(DEFAULTS),
                 ConfigParseOptions.defaults().setAllowMissing(false));
         List<ConfigProblem> problems = new ArrayList<>();
@@ -85,7 +98,7 @@ public record StudyDefinition(String name, String description, Config base, List
         String baseFile = optionalText(s, "base-file", problems);
         Config base = ConfigFactory.empty();
         if (!baseFile.isBlank()) {
-            Path resolved = file.toAbsolutePath().getParent().resolve(baseFile);
+            Path resolved = baseDir.resolve(baseFile);
             try {
                 base = ConfigSources.user(resolved, List.of());
             } catch (UserError e) {
@@ -113,11 +126,11 @@ public record StudyDefinition(String name, String description, Config base, List
         problems.addAll(s.problems());
         problems.addAll(s.unreadProblems());
         if (!problems.isEmpty()) {
-            throw new UserError("study " + file + " has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+            throw new UserError(source + " has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
                     + ":\n  " + problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n  ")));
         }
         if (name.isBlank()) {
-            name = file.getFileName().toString().replaceFirst("\\.conf$", "");
+            name = defaultName;
         }
         return new StudyDefinition(name, description, base, grid, variants, seeds, metrics, plot);
     }
