@@ -47,6 +47,9 @@ public final class InfoCommand implements Callable<Integer> {
                         + " --add-modules=jdk.incubator.vector"));
         System.out.println("memory         heap max " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, off-heap max "
                 + org.bytedeco.javacpp.Pointer.maxBytes() / (1 << 20) + " MiB");
+        System.out.println("memory budget  " + org.score4j.core.config.MemoryBudget.describe(
+                org.score4j.core.config.MemoryBudget.bytes()) + " (what configurations and files are checked against before "
+                + "allocating; " + org.score4j.core.config.MemoryBudget.VARIABLE + " sets it)");
         System.out.println("engine local   this process (--engine local, the default)");
         org.score4j.core.engine.Engines.available().forEach((name, p) ->
                 System.out.println(String.format("engine %-7s ", name) + p.description()));
