@@ -24,7 +24,9 @@ import picocli.CommandLine.Command;
         subcommands = {org.score4j.runner.cli.RunCommand.class, org.score4j.runner.cli.TrainCommand.class,
                 org.score4j.runner.cli.SampleCommand.class, org.score4j.runner.cli.AblateCommand.class,
                 org.score4j.runner.cli.ScheduleCommand.class, org.score4j.runner.cli.PluginsCommand.class,
-                org.score4j.runner.cli.InfoCommand.class, org.score4j.runner.cli.BenchCommand.class})
+                org.score4j.runner.cli.InfoCommand.class, org.score4j.runner.cli.BenchCommand.class,
+                org.score4j.runner.cli.BenchSamplersCommand.class, org.score4j.runner.cli.ImputeCommand.class,
+                org.score4j.runner.cli.InpaintCommand.class, org.score4j.runner.cli.InspectCommand.class})
 public final class Main implements Runnable {
 
     /** The variable that makes every error print its stack trace. */

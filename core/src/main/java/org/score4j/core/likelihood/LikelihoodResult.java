@@ -10,8 +10,8 @@ import java.util.Locale;
  *
  * @param nats               −log p_{σ_min}(x) per example, in the order given
  * @param logPrior           log p_{σ_max}(y) at each example's end point y (the prior term)
- * @param divergenceIntegral ∫_{σ_min}^{σ_max} ∇·f(x(σ), σ) dσ per example (f = −σ·s; positive for a score that
- *                           contracts, as every data score does)
+ * @param divergenceIntegral ∫_{σ_min}^{σ_max} ∇·f(x(σ), σ) dσ per example (f = −σ·s; positive where the score
+ *                           points inwards, as a data score mostly does)
  * @param mean               the mean of the finite values of {@code nats}, NaN if none
  * @param standardError      their standard deviation / √n (n − 1 in the variance), NaN below two values; for
  *                           Hutchinson it includes the probes' Monte-Carlo error

@@ -22,8 +22,8 @@ import org.score4j.api.tensors.Tensors;
  * <p><b>The mathematics.</b> The probability flow dx/dσ = f(x, σ) = −σ·s(x, σ) carries q_{σ_min} to q_{σ_max}; along a
  * path, d log q_σ(x(σ))/dσ = −∇·f. Integrating each example x from σ_min to σ_max together with that divergence:
  * <pre>log p_{σ_min}(x) = log p_{σ_max}(x(σ_max)) + ∫_{σ_min}^{σ_max} ∇·f(x(σ), σ) dσ,   ∇·f = −σ·tr ∂s/∂x</pre>
- * A data score points inwards (tr ∂s/∂x &lt; 0), so the integral is positive: the density at σ_min is higher than at
- * σ_max by how much the flow spreads the data. On N(0, v·I) data (s = −x/(v + σ²)) the integral is
+ * A data score mostly points inwards (tr ∂s/∂x &lt; 0), so the integral is positive: the density at σ_min is higher
+ * than at σ_max by how much the flow spreads the data. On N(0, v·I) data (s = −x/(v + σ²)) the integral is
  * (D/2)·ln((v + σ_max²)/(v + σ_min²)) and the whole is log N(x; 0, (v + σ_min²)I) exactly; the tests check this and
  * the sign. The first term is the prior's ({@link PriorDensity}; by default N(0, σ_max²·I)), which makes the result a
  * model likelihood of p_{σ_min}: data perturbed at σ_min, not the clean data.
@@ -68,8 +68,9 @@ public final class ProbabilityFlowLikelihood {
         Objects.requireNonNull(score, "score");
         Objects.requireNonNull(progress, "progress");
         long started = System.nanoTime();
-        long deadline = settings.timeBudget() == null ? Long.MAX_VALUE
-                : started + Math.min(settings.timeBudget().toNanos(), Long.MAX_VALUE / 4);
+        // A budget beyond a century is no budget (and would overflow the nanosecond clock).
+        long deadline = settings.timeBudget() == null || settings.timeBudget().toDays() > 36_500 ? Long.MAX_VALUE
+                : started + settings.timeBudget().toNanos();
         if (data.rank() < 2 || data.size(0) < 1) {
             throw new IllegalArgumentException("need examples of shape [N, ...] with N >= 1, got "
                     + Arrays.toString(data.shape()));

@@ -1,5 +1,7 @@
 package org.score4j.core.samplerbench;
 
+import java.util.List;
+
 /**
  * The probability-flow likelihood's error at one rk45 tolerance: −NLL of held-out data by
  * {@link org.score4j.core.likelihood.ProbabilityFlowLikelihood} with the exact score, the exact trace and the exact
@@ -7,7 +9,7 @@ package org.score4j.core.samplerbench;
  * differences) err.
  *
  * @param problem      the problem's name
- * @param budget       the sampling budget whose rk45 tolerance this is
+ * @param budgets      the sampling budgets whose rk45 tolerance this is
  * @param tolerance    rtol = atol
  * @param evaluations  right-hand-side evaluations (each a batch of (2D + 1)·N score rows)
  * @param meanError    mean of log p̂ − log q_{σ_min} over the points (signed)
@@ -15,6 +17,9 @@ package org.score4j.core.samplerbench;
  * @param largest      largest |log p̂ − log q_{σ_min}|
  * @param points       held-out points
  */
-public record LikelihoodError(String problem, int budget, double tolerance, long evaluations, double meanError,
-                              double meanAbsolute, double largest, int points) {
+public record LikelihoodError(String problem, List<Integer> budgets, double tolerance, long evaluations,
+                              double meanError, double meanAbsolute, double largest, int points) {
+    public LikelihoodError {
+        budgets = List.copyOf(budgets);
+    }
 }

@@ -9,7 +9,6 @@ import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.NonFiniteException;
-import org.score4j.api.ProgressListener;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
@@ -47,8 +46,6 @@ import org.score4j.core.sampling.ChainSampling;
  * ({@link LikelihoodError}), and what the default Gaussian prior adds ({@link SamplerBenchResult.PriorGap}).
  */
 public final class SamplerBench {
-    /** Reference data per problem: the sliced W2 compares with all of it, the MMD² with its first 2000. */
-    static final int REFERENCE = 10_000;
     static final int PROJECTIONS = 128;
     private static final String TASK = "bench-samplers";
 
@@ -90,14 +87,10 @@ public final class SamplerBench {
         List<LikelihoodError> likelihood = new ArrayList<>();
         Map<String, SamplerBenchResult.PriorGap> gaps = new LinkedHashMap<>();
         for (BenchProblem p : problems) {
-            GaussianMixture g = p.mixture();
-            double[][] reference = SampleMetrics.points(g.sample(REFERENCE, new SeededRandom(seed(p, "reference"))));
-            INDArray fresh = g.sample(options.chains(), new SeededRandom(seed(p, "floor")));
+            double[][] reference = SampleMetrics.points(p.mixture().sample(options.referencePoints(),
+                    new SeededRandom(seed(p, "reference"))));
             double bandwidth = SampleMetrics.medianDistance(reference);
-            DataFloor floor = new DataFloor(modeWeightError(g, fresh), SampleMetrics.slicedWasserstein(
-                    SampleMetrics.points(fresh), reference, PROJECTIONS, seed(p, "projections")),
-                    SampleMetrics.mmd(SampleMetrics.points(fresh), reference, bandwidth), bandwidth);
-            floors.put(p.name(), floor);
+            floors.put(p.name(), floor(p, reference, bandwidth));
             for (String sampler : options.samplers()) {
                 for (int budget : options.budgets()) {
                     progress.progress(TASK, done, total, p.name() + " " + sampler + " " + budget);
@@ -105,14 +98,47 @@ public final class SamplerBench {
                     done++;
                 }
             }
-            if (options.likelihoodPoints() > 0 && options.samplers().contains("probability-flow")) {
-                likelihood.addAll(likelihoodErrors(p, progress));
-                gaps.put(p.name(), priorGap(p));
-            }
         }
         progress.progress(TASK, total, total, null);
+        if (options.likelihoodPoints() > 0 && options.samplers().contains("probability-flow")) {
+            for (BenchProblem p : problems) {
+                likelihoodErrors(p, progress, likelihood, gaps);
+            }
+        }
         return new SamplerBenchResult(options, problems, floors, cells, likelihood, gaps,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The errors of {@link DataFloor#SETS} sets of fresh draws, as many as the chains: mean and spread. */
+    private DataFloor floor(BenchProblem p, double[][] reference, double bandwidth) {
+        int sets = DataFloor.SETS;
+        double[][] v = new double[3][sets];
+        SeededRandom rng = new SeededRandom(seed(p, "floor"));
+        for (int k = 0; k < sets; k++) {
+            INDArray fresh = p.mixture().sample(options.chains(), rng);
+            double[][] points = SampleMetrics.points(fresh);
+            v[0][k] = modeWeightError(p.mixture(), fresh);
+            v[1][k] = SampleMetrics.slicedWasserstein(points, reference, PROJECTIONS, seed(p, "projections"));
+            v[2][k] = SampleMetrics.mmd(points, reference, bandwidth);
+        }
+        return new DataFloor(mean(v[0]), mean(v[1]), mean(v[2]), sd(v[0]), sd(v[1]), sd(v[2]), bandwidth);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double sd(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
     }
 
     private BenchCell cell(BenchProblem p, String name, int budget, double[][] reference, double bandwidth) {
@@ -156,48 +182,50 @@ public final class SamplerBench {
                 seconds, why == null ? "failed" : why);
     }
 
-    /** The likelihood's error at each distinct rk45 tolerance of the budgets. */
-    private List<LikelihoodError> likelihoodErrors(BenchProblem p, RunProgress progress) {
+    /**
+     * The likelihood's error at each distinct rk45 tolerance of the budgets, with the exact prior; then, at the
+     * tightest, what the default Gaussian prior adds.
+     */
+    private void likelihoodErrors(BenchProblem p, RunProgress progress, List<LikelihoodError> out,
+                                  Map<String, SamplerBenchResult.PriorGap> gaps) {
         GaussianMixture g = p.mixture();
         INDArray x = g.sample(options.likelihoodPoints(), new SeededRandom(seed(p, "held-out")));
         double[] truth = g.logDensity(x, BudgetTable.SIGMA_MIN);
-        List<LikelihoodError> out = new ArrayList<>();
+        Map<Double, List<Integer>> byTolerance = new LinkedHashMap<>();
         for (int budget : new TreeSet<>(options.budgets())) {
-            double tol = BudgetTable.rk45Tolerance(budget);
-            progress.progress("likelihood", 0, 1, p.name() + " rtol " + tol);
-            LikelihoodResult r = likelihood(g, tol, true).evaluate(g.exactScore(), x, ProgressListener.NONE);
-            double sum = 0;
-            double abs = 0;
-            double largest = 0;
-            for (int i = 0; i < truth.length; i++) {
-                double e = -r.nats()[i] - truth[i];
-                sum += e;
-                abs += Math.abs(e);
-                largest = Math.max(largest, Math.abs(e));
-            }
-            out.add(new LikelihoodError(p.name(), budget, tol, r.evaluations(), sum / truth.length,
-                    abs / truth.length, largest, truth.length));
+            byTolerance.computeIfAbsent(BudgetTable.rk45Tolerance(budget), t -> new ArrayList<>()).add(budget);
         }
-        return out;
+        double tightest = Double.POSITIVE_INFINITY;
+        for (Map.Entry<Double, List<Integer>> e : byTolerance.entrySet()) {
+            double tol = e.getKey();
+            tightest = Math.min(tightest, tol);
+            PointErrors err = PointErrors.of(likelihood(g, tol, true).evaluate(g.exactScore(), x,
+                    progress.listener("likelihood " + p.name() + " rtol " + tol)), truth);
+            out.add(new LikelihoodError(p.name(), e.getValue(), tol, err.evaluations(), err.mean(), err.meanAbsolute(),
+                    err.largest(), truth.length));
+        }
+        PointErrors prior = PointErrors.of(likelihood(g, tightest, false).evaluate(g.exactScore(), x,
+                progress.listener("likelihood " + p.name() + " prior")), truth);
+        gaps.put(p.name(), new SamplerBenchResult.PriorGap(prior.mean(), prior.sd(), tightest));
     }
 
-    private SamplerBenchResult.PriorGap priorGap(BenchProblem p) {
-        GaussianMixture g = p.mixture();
-        INDArray x = g.sample(options.likelihoodPoints(), new SeededRandom(seed(p, "held-out")));
-        double[] truth = g.logDensity(x, BudgetTable.SIGMA_MIN);
-        double tol = BudgetTable.rk45Tolerance(options.budgets().stream().mapToInt(Integer::intValue).max().orElseThrow());
-        LikelihoodResult r = likelihood(g, tol, false).evaluate(g.exactScore(), x, ProgressListener.NONE);
-        double[] e = new double[truth.length];
-        double mean = 0;
-        for (int i = 0; i < e.length; i++) {
-            e[i] = -r.nats()[i] - truth[i];
-            mean += e[i] / e.length;
+    /** log p̂ − log q_σmin over the points, summarised. */
+    private record PointErrors(double mean, double meanAbsolute, double largest, double sd, long evaluations) {
+        static PointErrors of(LikelihoodResult r, double[] truth) {
+            int n = truth.length;
+            double[] e = new double[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = -r.nats()[i] - truth[i];
+            }
+            double m = SamplerBench.mean(e);
+            double abs = 0;
+            double largest = 0;
+            for (double v : e) {
+                abs += Math.abs(v);
+                largest = Math.max(largest, Math.abs(v));
+            }
+            return new PointErrors(m, abs / n, largest, n > 1 ? SamplerBench.sd(e) : 0, r.evaluations());
         }
-        double sq = 0;
-        for (double v : e) {
-            sq += (v - mean) * (v - mean);
-        }
-        return new SamplerBenchResult.PriorGap(mean, Math.sqrt(sq / Math.max(1, e.length - 1)), tol);
     }
 
     private static ProbabilityFlowLikelihood likelihood(GaussianMixture g, double tolerance, boolean exactPrior) {
@@ -207,7 +235,7 @@ public final class SamplerBench {
                 : s);
     }
 
-    /** max_k |share of the points nearest mean k − w_k|. */
+    /** max_k |share of the points nearest mean k − w_k|; shares summed in floating point, so below 1e-12 is 0. */
     static double modeWeightError(GaussianMixture g, INDArray points) {
         double[] shares = SampleMetrics.modeWeights(g, points);
         double[] w = g.weights();
@@ -215,7 +243,7 @@ public final class SamplerBench {
         for (int k = 0; k < w.length; k++) {
             worst = Math.max(worst, Math.abs(shares[k] - w[k]));
         }
-        return worst;
+        return worst < 1e-12 ? 0 : worst;
     }
 
     private long seed(BenchProblem p, String purpose) {

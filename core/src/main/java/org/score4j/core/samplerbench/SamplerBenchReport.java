@@ -22,21 +22,23 @@ public final class SamplerBenchReport {
                 + "seed %d. Errors against %d fresh reference points: **mode-weight error** max_k |share of the "
                 + "samples nearest mean k − w_k|; **sliced W2** over %d random directions; **MMD²** unbiased, RBF "
                 + "kernel with the median distance between reference points as bandwidth (first 2000 points). "
-                + "**Floor**: what %d fresh draws of the data score, the sampling noise under every figure; "
-                + "(×) is the ratio to it. Budgets map to settings as in the last table; a sampler never spends more "
+                + "**Floor**: what %d fresh draws of the data score, mean ± sd over %d such sets: the sampling "
+                + "noise under every figure, and how far one run's figure moves by chance; (×) is the ratio to the "
+                + "mean (MMD²'s floor is about 0, the estimator being unbiased). Budgets map to settings as in the last table; a sampler never spends more "
                 + "than B. Prior samplers start from N(0, %s²·I), annealed Langevin in the box at σ₁ = %s, plain "
                 + "Langevin in the box at σ = %s; every grid's smallest positive level is %s, then 0.%n",
-                o.chains(), o.seed(), SamplerBench.REFERENCE, SamplerBench.PROJECTIONS, o.chains(),
+                o.chains(), o.seed(), o.referencePoints(), SamplerBench.PROJECTIONS, o.chains(), DataFloor.SETS,
                 number(BudgetTable.SIGMA_PRIOR), number(BudgetTable.SIGMA_BOX), number(BudgetTable.LANGEVIN_SIGMA),
                 number(BudgetTable.SIGMA_MIN)));
         for (BenchProblem p : r.problems()) {
             DataFloor f = r.floors().get(p.name());
             b.append("\n## ").append(p.title()).append("\n\n");
-            b.append(String.format(Locale.ROOT, "Data floor (%d fresh draws): mode-weight error %s, sliced W2 %s, "
-                    + "MMD² %s (bandwidth %s); the box is [%s, %s]^%d.%n%n", o.chains(), fmt(f.modeWeightError()),
-                    fmt(f.slicedW2()), fmt(f.mmd2()), fmt(f.bandwidth()), number(p.low()), number(p.high()),
-                    p.mixture().dimension()));
-            b.append("| sampler | budget | evaluations | settings | mode-weight error (×) | sliced W2 (×) | MMD² (×) "
+            b.append(String.format(Locale.ROOT, "Data floor (%d fresh draws, mean ± sd over %d sets): mode-weight "
+                    + "error %s ± %s, sliced W2 %s ± %s, MMD² %s ± %s (bandwidth %s); the box is [%s, %s]^%d.%n%n",
+                    o.chains(), DataFloor.SETS, fmt(f.modeWeightError()), fmt(f.modeWeightErrorSd()),
+                    fmt(f.slicedW2()), fmt(f.slicedW2Sd()), fmt(f.mmd2()), fmt(f.mmd2Sd()), fmt(f.bandwidth()),
+                    number(p.low()), number(p.high()), p.mixture().dimension()));
+            b.append("| sampler | budget | evaluations | settings | mode-weight error (×) | sliced W2 (×) | MMD² "
                     + "| seconds |\n|---|---:|---:|---|---:|---:|---:|---:|\n");
             for (BenchCell c : r.cells()) {
                 if (!c.problem().equals(p.name())) {
@@ -49,7 +51,7 @@ public final class SamplerBenchReport {
                 } else {
                     b.append(ratio(c.modeWeightError(), f.modeWeightError())).append(" | ")
                             .append(ratio(c.slicedW2(), f.slicedW2())).append(" | ")
-                            .append(ratio(c.mmd2(), f.mmd2())).append(" | ");
+                            .append(fmt(c.mmd2())).append(" | ");
                 }
                 b.append(String.format(Locale.ROOT, "%.2f |%n", c.seconds()));
             }
@@ -63,10 +65,11 @@ public final class SamplerBenchReport {
                     + "budget, against the closed-form log q_σmin. Errors in nats per example; evaluations are the "
                     + "likelihood's own (each (2D + 1)·N score rows), not the sampler's.%n%n",
                     r.likelihood().get(0).points(), number(BudgetTable.SIGMA_MIN), number(BudgetTable.SIGMA_PRIOR)));
-            b.append("| problem | budget | rtol = atol | evaluations | mean error | mean abs error | largest abs error "
-                    + "|\n|---|---:|---:|---:|---:|---:|---:|\n");
+            b.append("| problem | budgets | rtol = atol | evaluations | mean error | mean abs error | largest abs "
+                    + "error |\n|---|---:|---:|---:|---:|---:|---:|\n");
             for (LikelihoodError e : r.likelihood()) {
-                b.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s |%n", e.problem(), e.budget(),
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s |%n", e.problem(),
+                        String.join(", ", e.budgets().stream().map(String::valueOf).toList()),
                         number(e.tolerance()), e.evaluations(), fmt(e.meanError()), fmt(e.meanAbsolute()),
                         fmt(e.largest())));
             }
@@ -97,6 +100,7 @@ public final class SamplerBenchReport {
     public static String csv(SamplerBenchResult r) {
         StringBuilder b = new StringBuilder("problem,sampler,budget,evaluations,settings,mode_weight_error,"
                 + "mode_weight_error_floor,sliced_w2,sliced_w2_floor,mmd2,mmd2_floor,seconds,failure\n");
+        // The floors are the means over the fresh sets; their spreads are in the Markdown.
         for (BenchCell c : r.cells()) {
             DataFloor f = r.floors().get(c.problem());
             b.append(String.join(",", c.problem(), c.sampler(), Integer.toString(c.budget()),
@@ -110,10 +114,11 @@ public final class SamplerBenchReport {
 
     /** The likelihood-error table as CSV. */
     public static String likelihoodCsv(SamplerBenchResult r) {
-        StringBuilder b = new StringBuilder("problem,budget,tolerance,evaluations,mean_error,mean_abs_error,"
+        StringBuilder b = new StringBuilder("problem,budgets,tolerance,evaluations,mean_error,mean_abs_error,"
                 + "largest_abs_error,points\n");
         for (LikelihoodError e : r.likelihood()) {
-            b.append(String.join(",", e.problem(), Integer.toString(e.budget()), csvNumber(e.tolerance()),
+            b.append(String.join(",", e.problem(), quote(String.join(" ", e.budgets().stream().map(String::valueOf)
+                    .toList())), csvNumber(e.tolerance()),
                     Long.toString(e.evaluations()), csvNumber(e.meanError()), csvNumber(e.meanAbsolute()),
                     csvNumber(e.largest()), Integer.toString(e.points()))).append('\n');
         }
