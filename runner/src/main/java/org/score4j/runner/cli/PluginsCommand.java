@@ -1,10 +1,8 @@
 package org.score4j.runner.cli;
 
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.score4j.core.config.ConfigurationReference;
 import org.score4j.core.plugins.ComponentKind;
 import org.score4j.core.plugins.Catalog;
 import org.score4j.core.plugins.Registered;
@@ -27,12 +25,9 @@ public final class PluginsCommand implements Callable<Integer> {
             for (Registered r : catalog.of(kind).values()) {
                 b.append("  ").append(r.factory().name()).append(" - ").append(r.factory().description()).append('\n');
                 b.append("      source: ").append(r.source()).append('\n');
-                for (Map.Entry<String, ConfigValue> e : new java.util.TreeMap<>(r.factory().defaults().root().entrySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).entrySet()) {
-                    String doc = String.join(" ", e.getValue().origin().comments()).strip();
-                    b.append("      ").append(kind.section()).append('.').append(e.getKey()).append(" = ")
-                            .append(e.getValue().render(ConfigRenderOptions.concise()))
-                            .append(doc.isEmpty() ? "" : "   # " + doc).append('\n');
+                for (ConfigurationReference.Key k : ConfigurationReference.keys(r.factory())) {
+                    b.append("      ").append(kind.section()).append('.').append(k.key()).append(" = ").append(k.value())
+                            .append(k.documentation().isEmpty() ? "" : "   # " + k.documentation()).append('\n');
                 }
             }
         }
