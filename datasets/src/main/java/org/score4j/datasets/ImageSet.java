@@ -14,7 +14,7 @@ import org.score4j.api.random.RandomSource;
  * (p + u)/256 with u uniform on [0, 1) drawn afresh for every pixel of every draw (uniform dequantisation, so
  * the data has a density on [0, 1]); without dequantisation it is p/255.
  */
-public class ImageSet implements FiniteDataset {
+public class ImageSet implements FiniteDataset, org.score4j.api.QuantizedDataset {
     private final byte[][] images;
     private final int[] labels;
     private final int classes;
@@ -78,6 +78,17 @@ public class ImageSet implements FiniteDataset {
     @Override
     public java.util.Optional<Dataset> heldOut() {
         return java.util.Optional.ofNullable(heldOut);
+    }
+
+    /** 8-bit pixels: 256 levels. */
+    @Override
+    public int levels() {
+        return 256;
+    }
+
+    @Override
+    public boolean dequantized() {
+        return dequantize;
     }
 
     /** The number of images. */

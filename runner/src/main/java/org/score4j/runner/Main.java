@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
                 org.score4j.runner.cli.ScheduleCommand.class, org.score4j.runner.cli.PluginsCommand.class,
                 org.score4j.runner.cli.InfoCommand.class, org.score4j.runner.cli.BenchCommand.class,
                 org.score4j.runner.cli.BenchSamplersCommand.class, org.score4j.runner.cli.ImputeCommand.class,
-                org.score4j.runner.cli.InpaintCommand.class, org.score4j.runner.cli.InspectCommand.class})
+                org.score4j.runner.cli.InpaintCommand.class, org.score4j.runner.cli.InspectCommand.class, org.score4j.runner.cli.LikelihoodCommand.class})
 public final class Main implements Runnable {
 
     /** The variable that makes every error print its stack trace. */

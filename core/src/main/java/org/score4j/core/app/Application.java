@@ -71,7 +71,7 @@ public final class Application {
         try (RunDirectory dir = RunDirectory.create(out, force, "score4j train")) {
             steps.begin(run, dir, "train", null);
             TrainingResult trained = engine.train(run, dir, null, progress);
-            return finish(run, dir, trained, null);
+            return finish(run, dir, trained, null, progress);
         }
     }
 
@@ -80,7 +80,7 @@ public final class Application {
         try (RunDirectory dir = RunDirectory.create(out, force, "score4j run")) {
             steps.begin(run, dir, "run", null);
             TrainingResult trained = engine.train(run, dir, null, progress);
-            return finish(run, dir, trained, sample(run, dir, trained, engine, progress));
+            return finish(run, dir, trained, sample(run, dir, trained, engine, progress), progress);
         }
     }
 
@@ -90,7 +90,7 @@ public final class Application {
             Resumed r = resumed(runDir, overrides, force, progress);
             steps.begin(r.run(), dir, "train --resume", null);
             TrainingResult trained = engine.train(r.run(), dir, r.from(), progress);
-            return finish(r.run(), dir, trained, null);
+            return finish(r.run(), dir, trained, null, progress);
         }
     }
 
@@ -101,7 +101,7 @@ public final class Application {
             Resumed r = resumed(runDir, overrides, force, progress);
             steps.begin(r.run(), dir, "run --resume", null);
             TrainingResult trained = engine.train(r.run(), dir, r.from(), progress);
-            return finish(r.run(), dir, trained, sample(r.run(), dir, trained, engine, progress));
+            return finish(r.run(), dir, trained, sample(r.run(), dir, trained, engine, progress), progress);
         }
     }
 
@@ -130,7 +130,7 @@ public final class Application {
             steps.begin(run, target, "sample", checkpoint.sha256());
             Sampled sampled = engine.sample(run, model, progress);
             steps.writeSamples(run, target, sampled);
-            Map<String, Object> metrics = steps.evaluate(run, model.model(), sampled, null, target, Map.of());
+            Map<String, Object> metrics = steps.evaluate(run, model.model(), sampled, null, target, Map.of(), progress);
             return new RunResult(out, run, null, sampled, metrics);
         }
     }
@@ -202,6 +202,47 @@ public final class Application {
             dir.writeJson("metrics.json", metrics);
             return new RunResult(target, t.run(), null, null, metrics);
         }
+    }
+
+    /**
+     * The held-out likelihood of a trained run ({@code score4j likelihood}): {@code eval.likelihood}'s settings (with
+     * {@code overrides}), on {@code examples} examples (0: the setting's count for the data's kind). Writes
+     * {@code metrics.json} (its {@code likelihood} section) and {@code likelihood.csv} (each example's −log p in nats,
+     * empty where its batch did not finish) into {@code out} (default {@code from/likelihood}).
+     */
+    public RunResult likelihood(Path from, List<String> overrides, int examples, Path out, boolean force,
+                                RunProgress progress) {
+        Trained t = trained(from, overrides, force, progress);
+        String refusal = org.score4j.core.evaluation.HeldOutLikelihood.refusal(t.run());
+        if (refusal != null) {
+            throw new UserError("cannot compute the likelihood of " + from + ": " + refusal);
+        }
+        int n = examples > 0 ? examples : t.run().eval().likelihood().examplesFor(t.run().data().exampleShape());
+        if (n <= 0) {
+            throw new UserError("no examples to score: give --examples N (eval.likelihood."
+                    + (t.run().data().exampleShape().length == 3 ? "image-examples" : "examples") + " is 0)");
+        }
+        Path target = out != null ? out : from.resolve("likelihood");
+        try (RunDirectory dir = RunDirectory.create(target, force, "score4j likelihood")) {
+            steps.begin(t.run(), dir, "likelihood", t.checkpoint().sha256());
+            var report = org.score4j.core.evaluation.HeldOutLikelihood.measure(t.run(), t.model().model(),
+                    org.score4j.core.evaluation.HeldOutLikelihood.examples(t.run(), n), progress);
+            StringBuilder csv = new StringBuilder("example,nll_nats,log_prior,divergence_integral\n");
+            var r = report.result();
+            for (int i = 0; i < r.nats().length; i++) {
+                csv.append(i).append(',').append(cell(r.nats()[i])).append(',').append(cell(r.logPrior()[i])).append(',')
+                        .append(cell(r.divergenceIntegral()[i])).append('\n');
+            }
+            dir.writeText("likelihood.csv", csv.toString());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("likelihood", report.metrics());
+            dir.writeJson("metrics.json", metrics);
+            return new RunResult(target, t.run(), null, null, metrics);
+        }
+    }
+
+    private static String cell(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.8g", v) : "";
     }
 
     /** The complete rows imputation is evaluated on: the data set's held-out examples, else the input's complete rows. */
@@ -324,8 +365,9 @@ public final class Application {
         return sampled;
     }
 
-    private RunResult finish(ResolvedRun run, RunDirectory dir, TrainingResult trained, Sampled sampled) {
-        Map<String, Object> metrics = steps.evaluate(run, trained.model(), sampled, trained, dir, Map.of());
+    private RunResult finish(ResolvedRun run, RunDirectory dir, TrainingResult trained, Sampled sampled,
+                             RunProgress progress) {
+        Map<String, Object> metrics = steps.evaluate(run, trained.model(), sampled, trained, dir, Map.of(), progress);
         return new RunResult(dir.path(), run, trained, sampled, metrics);
     }
 

@@ -13,6 +13,7 @@ import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.mixture.MixtureDataset;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;
+import org.score4j.core.RunProgress;
 import org.score4j.core.config.ComponentSlot;
 import org.score4j.core.config.EvalSettings;
 import org.score4j.core.output.RunDirectory;
@@ -31,7 +32,8 @@ public final class Evaluation {
      * @return the metrics, in the order they are written to {@code metrics.json}
      */
     public static Map<String, Object> evaluate(ResolvedRun run, ScoreFunction score, INDArray samples,
-                                               TrainingResult training, double samplingSeconds, RunDirectory out) {
+                                               TrainingResult training, double samplingSeconds, RunDirectory out,
+                                               RunProgress progress) {
         EvalSettings e = run.eval();
         Map<String, Object> m = new LinkedHashMap<>();
         Optional<GaussianMixture> mixture = run.data() instanceof MixtureDataset known ? Optional.of(known.mixture())
@@ -59,7 +61,10 @@ public final class Evaluation {
             Map<String, Object> q = new LinkedHashMap<>();
             q.put("sampler", run.name(ComponentSlot.SAMPLER));
             q.put("count", s.length);
+            q.put("seed", run.seed());
             q.put("seconds", round(samplingSeconds));
+            q.put("reference_samples", reference.length);
+            q.put("projections", e.projections());
             mixture.ifPresent(g -> {
                 double[] w = SampleMetrics.modeWeights(g, samples);
                 double[] expected = g.weights();
@@ -123,6 +128,12 @@ public final class Evaluation {
             m.put("conditional", c);
         }
         long[] shape = run.data().exampleShape();
+        int likelihoodExamples = e.likelihood().examplesFor(shape);
+        if (likelihoodExamples > 0) {
+            String refusal = HeldOutLikelihood.refusal(run);
+            m.put("likelihood", refusal != null ? fields("skipped", refusal) : HeldOutLikelihood.measure(run, score,
+                    HeldOutLikelihood.examples(run, likelihoodExamples), progress).metrics());
+        }
         boolean images = shape.length == 3;
         if (images) {
             Map<String, Object> img = new LinkedHashMap<>();

@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.score4j.api.Dataset;
 import org.score4j.api.LabelledDataset;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.tensors.Tensors;
-import org.score4j.api.random.RandomSource;
 import org.score4j.api.random.SeededRandom;
 import org.score4j.api.random.Seeds;
 
@@ -28,6 +26,9 @@ public final class ImageMetrics {
     static final int DENOISING_IMAGES = 256;
     static final int DENOISING_LEVELS = 8;
     static final int TRAINING_REFERENCE = 10000;
+    private static final int TRAINING_CHUNK = 4096;
+    /** Below this many samples a Fréchet distance comes with a warning. */
+    static final int FRECHET_MINIMUM_SAMPLES = 1000;
     private static final int BATCH = 128;
 
     private ImageMetrics() {
@@ -67,21 +68,20 @@ public final class ImageMetrics {
     /** Nearest-neighbour distances and, for labelled data, the classifier metrics. */
     static Map<String, Object> samples(INDArray samples, Dataset data, long seed, Path cache) {
         Map<String, Object> out = new LinkedHashMap<>();
-        RandomSource rng = new SeededRandom(Seeds.derive(seed, "training-reference"));
-        INDArray training = Tensors.rows(data.sample(TRAINING_REFERENCE, rng));
-        double[] fromSamples = nearest(Tensors.rows(samples), training);
+        Nearest fromSamples = nearestTraining(Tensors.rows(samples), data, seed);
         Map<String, Object> nn = new LinkedHashMap<>();
-        nn.put("training_images", TRAINING_REFERENCE);
-        nn.put("sample_median", Evaluation.round(median(fromSamples)));
-        nn.put("sample_min", Evaluation.round(Arrays.stream(fromSamples).min().orElse(Double.NaN)));
+        nn.put("training_images", fromSamples.training());
+        nn.put("compared_with", fromSamples.how());
+        nn.put("sample_median", Evaluation.round(median(fromSamples.distances())));
+        nn.put("sample_min", Evaluation.round(Arrays.stream(fromSamples.distances()).min().orElse(Double.NaN)));
         data.heldOut().ifPresent(h -> {
-            double[] fromHeldOut = nearest(Tensors.rows(h.sample((int) samples.size(0),
-                    new SeededRandom(Seeds.derive(seed, "held-out-nn")))), training);
+            double[] fromHeldOut = nearestTraining(Tensors.rows(h.sample((int) samples.size(0),
+                    new SeededRandom(Seeds.derive(seed, "held-out-nn")))), data, seed).distances();
             double reference = median(fromHeldOut);
             nn.put("held_out_median", Evaluation.round(reference));
-            nn.put("ratio", Evaluation.round(median(fromSamples) / reference));
-            nn.put("copies", Evaluation.round(Arrays.stream(fromSamples).filter(d -> d < 0.5 * reference).count()
-                    / (double) fromSamples.length));
+            nn.put("ratio", Evaluation.round(median(fromSamples.distances()) / reference));
+            nn.put("copies", Evaluation.round(Arrays.stream(fromSamples.distances()).filter(d -> d < 0.5 * reference)
+                    .count() / (double) fromSamples.distances().length));
         });
         nn.put("meaning", "Euclidean distance from each sample to its nearest training image; held_out_median is the "
                 + "same for held-out images, so a ratio well below 1 or copies > 0 (samples closer than half of it) "
@@ -114,6 +114,13 @@ public final class ImageMetrics {
         out.put("frechet_distance", Evaluation.round(FrechetDistance.between(c.features(samples), realFeatures)));
         out.put("frechet_distance_data_floor", Evaluation.round(FrechetDistance.between(c.features(other.examples()),
                 realFeatures)));
+        out.put("frechet_samples", n);
+        out.put("frechet_reference_images", real.labels().length);
+        out.put("frechet_floor", "the same distance for " + n + " held-out images: what real data scores at this n");
+        if (n < FRECHET_MINIMUM_SAMPLES) {
+            out.put("warning", "the Fréchet distance of " + n + " samples is biased upwards (below "
+                    + FRECHET_MINIMUM_SAMPLES + " it moves with n): compare it only with its floor at the same n");
+        }
         out.put("sample_classes", histogram(c.classify(samples), data.classes()));
         out.put("data_classes", histogram(real.labels(), data.classes()));
         return out;
@@ -195,6 +202,33 @@ public final class ImageMetrics {
             h[i] = Evaluation.round(h[i]);
         }
         return h;
+    }
+
+    /** Each row's distance to its nearest training example, how many examples that was, and how they were read. */
+    record Nearest(double[] distances, int training, String how) {
+    }
+
+    /**
+     * For each row of {@code rows}, the distance to the nearest training example: every example of a finite data set,
+     * with its stored values (no dequantisation noise), read in chunks; for a data set defined by a distribution,
+     * {@value #TRAINING_REFERENCE} draws.
+     */
+    static Nearest nearestTraining(INDArray rows, Dataset data, long seed) {
+        if (data instanceof org.score4j.api.FiniteDataset finite) {
+            double[] best = new double[(int) rows.size(0)];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+            for (int from = 0; from < finite.size(); from += TRAINING_CHUNK) {
+                double[] d = nearest(rows, Tensors.rows(finite.examples(from, Math.min(finite.size(), from + TRAINING_CHUNK))));
+                for (int i = 0; i < best.length; i++) {
+                    best[i] = Math.min(best[i], d[i]);
+                }
+            }
+            return new Nearest(best, finite.size(), "every training example, its stored values");
+        }
+        INDArray training = Tensors.rows(data.sample(TRAINING_REFERENCE,
+                new SeededRandom(Seeds.derive(seed, "training-reference"))));
+        return new Nearest(nearest(rows, training), TRAINING_REFERENCE, TRAINING_REFERENCE + " draws from the data's "
+                + "distribution (it has no finite list of examples)");
     }
 
     /** For each row of {@code a}, the distance to the nearest row of {@code b}. */

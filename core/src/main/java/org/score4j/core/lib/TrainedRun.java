@@ -78,4 +78,26 @@ public final class TrainedRun {
             return new Samples(r.sampled().samples(), SampleMetrics.of(r.metrics()), r.directory(), r.metrics());
         }
     }
+
+    /**
+     * The held-out likelihood of the model on {@code examples} examples, into {@code directory()/likelihood-<n>}, with
+     * {@code eval.likelihood} keys changed as given (e.g. {@code Map.of("eval.likelihood.divergence", "hutchinson")}).
+     */
+    public Likelihood likelihood(int examples, Map<String, Object> settings) {
+        List<String> overrides = new ArrayList<>();
+        settings.forEach((k, v) -> overrides.add(k + "=" + com.typesafe.config.ConfigValueFactory.fromAnyRef(v)
+                .render(com.typesafe.config.ConfigRenderOptions.concise())));
+        Path out = directory().resolve("likelihood-" + examples + (settings.isEmpty() ? "" : "-"
+                + Integer.toHexString(settings.hashCode())));
+        RunResult r = application.likelihood(directory(), overrides, examples, out, true,
+                progress == null ? RunProgress.NONE : progress);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> section = (Map<String, Object>) r.metrics().get("likelihood");
+        return Likelihood.of(r.directory(), section);
+    }
+
+    /** The held-out likelihood on {@code examples} examples with the run's {@code eval.likelihood} settings. */
+    public Likelihood likelihood(int examples) {
+        return likelihood(examples, Map.of());
+    }
 }

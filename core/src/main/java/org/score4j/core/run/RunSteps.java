@@ -117,10 +117,10 @@ public final class RunSteps {
      * @param training the training result, or null for a run that only sampled
      */
     public Map<String, Object> evaluate(ResolvedRun run, ScoreFunction score, Sampled sampled, TrainingResult training,
-                                        RunDirectory dir, Map<String, Object> inherited) {
+                                        RunDirectory dir, Map<String, Object> inherited, RunProgress progress) {
         Map<String, Object> metrics = new LinkedHashMap<>(inherited);
         metrics.putAll(Evaluation.evaluate(run, score, sampled == null ? null : sampled.samples(), training,
-                sampled == null ? 0 : sampled.seconds(), dir));
+                sampled == null ? 0 : sampled.seconds(), dir, progress));
         dir.writeJson("metrics.json", metrics);
         return metrics;
     }

@@ -114,14 +114,14 @@ public final class StudyCells {
                 steps.begin(run, target, "score4j ablate", null);
                 if (finished) {
                     TrainedModel restored = steps.restore(from);
-                    steps.evaluate(run, restored.model(), null, null, target, Map.of());
+                    steps.evaluate(run, restored.model(), null, null, target, Map.of(), notes);
                     return restored;
                 }
                 if (from != null) {
                     log.println("continuing from " + from.file().getFileName() + " (step " + from.step() + ")");
                 }
                 TrainingResult trained = steps.train(run, target, from, notes);
-                steps.evaluate(run, trained.model(), null, trained, target, Map.of());
+                steps.evaluate(run, trained.model(), null, trained, target, Map.of(), notes);
                 return new TrainedModel(trained.model(), Checkpoints.list(dir).get(0));
             }
         } catch (IOException e) {
@@ -151,9 +151,10 @@ public final class StudyCells {
                 known = JSON.valueToTree(inherited);
                 try (PrintStream log = log(dir)) {
                     steps.begin(run, target, "score4j ablate", Checkpoints.sha256(model.checkpoint()));
-                    Sampled sampled = RunSteps.sample(run, model.model(), notes(log));
+                    RunProgress notes = notes(log);
+                    Sampled sampled = RunSteps.sample(run, model.model(), notes);
                     steps.writeSamples(run, target, sampled);
-                    steps.evaluate(run, model.model(), sampled, null, target, inherited);
+                    steps.evaluate(run, model.model(), sampled, null, target, inherited, notes);
                 }
             }
             return new CellOutcome(cell, CellOutcome.Status.FINISHED, RunDirectory.readJson(dir.resolve("metrics.json")),
