@@ -16,8 +16,9 @@ import org.score4j.core.plugins.ComponentKind;
  * on this module's class path, byte for byte. With {@code -Dscore4j.update-docs=true} the test writes the page instead.
  */
 class ConfigurationReferenceTest {
-    static final String REGENERATE = "cd runner && mvn -o -q -B surefire:test -Dtest=ConfigurationReferenceTest "
-            + "-Dscore4j.update-docs=true";
+    /** From the repository's root: builds the modules the runner needs from this checkout, then writes the page. */
+    static final String REGENERATE = "mvn -o -q -B -pl runner -am test -Dtest=ConfigurationReferenceTest "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dscore4j.update-docs=true";
     private static final Path PAGE = Path.of("..", "docs", "configuration.md").toAbsolutePath().normalize();
 
     @Test

@@ -174,22 +174,47 @@ public final class ConfigurationReference {
         }
         b.append('\n');
         for (Map.Entry<String, ConfigValue> section : sections) {
-            b.append("### `").append(section.getKey()).append("`\n\n");
-            String doc = documentation(section.getValue());
-            if (!doc.isEmpty()) {
-                b.append(cell(doc, false)).append("\n\n");
-            }
-            List<Map.Entry<String, ConfigValue>> keys = new ArrayList<>(((ConfigObject) section.getValue()).entrySet());
-            keys.sort(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> line(e.getValue()))
-                    .thenComparing(Map.Entry::getKey));
-            b.append("| key | default | what it does |\n|---|---|---|\n");
-            for (Map.Entry<String, ConfigValue> k : keys) {
-                b.append("| `").append(section.getKey()).append('.').append(k.getKey()).append("` | `")
-                        .append(cell(render(k.getValue()), true)).append("` | ")
-                        .append(cell(documentation(k.getValue()), false)).append(" |\n");
-            }
-            b.append('\n');
+            section(b, section.getKey(), (ConfigObject) section.getValue());
         }
+    }
+
+    /**
+     * One section of the runner's defaults: a table of its keys, then a section of its own for each sub-object whose
+     * keys are all documented (e.g. {@code eval.likelihood}); other objects are values, shown inline.
+     */
+    private static void section(StringBuilder b, String path, ConfigObject object) {
+        b.append("### `").append(path).append("`\n\n");
+        String doc = documentation(object);
+        if (!doc.isEmpty()) {
+            b.append(cell(doc, false)).append("\n\n");
+        }
+        List<Map.Entry<String, ConfigValue>> keys = new ArrayList<>(object.entrySet());
+        keys.sort(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> line(e.getValue()))
+                .thenComparing(Map.Entry::getKey));
+        List<Map.Entry<String, ConfigValue>> nested = new ArrayList<>();
+        b.append("| key | default | what it does |\n|---|---|---|\n");
+        for (Map.Entry<String, ConfigValue> k : keys) {
+            if (documentedSection(k.getValue())) {
+                nested.add(k);
+                b.append("| `").append(path).append('.').append(k.getKey()).append("` | (a section) | ")
+                        .append(cell(documentation(k.getValue()), false)).append(" Its keys: [below](#")
+                        .append(slug(path + "." + k.getKey())).append("). |\n");
+                continue;
+            }
+            b.append("| `").append(path).append('.').append(k.getKey()).append("` | `")
+                    .append(cell(render(k.getValue()), true)).append("` | ")
+                    .append(cell(documentation(k.getValue()), false)).append(" |\n");
+        }
+        b.append('\n');
+        for (Map.Entry<String, ConfigValue> k : nested) {
+            section(b, path + "." + k.getKey(), (ConfigObject) k.getValue());
+        }
+    }
+
+    /** An object all of whose keys carry documentation: a sub-section rather than a value. */
+    private static boolean documentedSection(ConfigValue value) {
+        return value instanceof ConfigObject o && !o.isEmpty()
+                && o.values().stream().allMatch(v -> !documentation(v).isEmpty());
     }
 
     private static ComponentKind kindOf(String section) {
