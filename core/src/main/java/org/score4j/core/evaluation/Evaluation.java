@@ -148,7 +148,14 @@ public final class Evaluation {
             try {
                 if (images) {
                     if (samples != null) {
-                        Plots.imageGrid(out.file("samples.png"), head(samples, 64), 8, 2);
+                        if (run.sample().classLabel() == org.score4j.core.config.SampleSettings.EACH_CLASS
+                                && run.data() instanceof org.score4j.api.LabelledDataset labelled) {
+                            int classes = labelled.classes();
+                            int columns = (int) Math.min(10, samples.size(0) / classes);
+                            Plots.imageGrid(out.file("samples.png"), byClass(samples, classes, columns), columns, 2);
+                        } else {
+                            Plots.imageGrid(out.file("samples.png"), head(samples, 64), 8, 2);
+                        }
                     }
                     Plots.imageGrid(out.file("data.png"), run.data().sample(64,
                             new SeededRandom(Seeds.derive(run.seed(), "data-grid"))), 8, 2);
@@ -168,6 +175,17 @@ public final class Evaluation {
             }
         }
         return m;
+    }
+
+    /** Chain k has class k mod C: row c of the grid holds class c's first {@code columns} samples. */
+    private static INDArray byClass(INDArray samples, int classes, int columns) {
+        long[] rows = new long[classes * columns];
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < columns; j++) {
+                rows[c * columns + j] = c + (long) classes * j;
+            }
+        }
+        return samples.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(rows));
     }
 
     private static INDArray head(INDArray batch, int n) {
