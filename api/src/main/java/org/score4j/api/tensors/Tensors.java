@@ -44,8 +44,8 @@ public final class Tensors {
 
     /**
      * The values of {@code a} in C order, as floats: one copy out of the array's memory. Per-row arithmetic on batches
-     * of a few thousand values is cheaper on the JVM than as ND4J operations, which cost 10–50 µs each whatever their
-     * size.
+     * of a few thousand values is cheaper on the JVM than as ND4J operations, each of which has a fixed cost whatever
+     * its size (docs/speed.md).
      *
      */
     public static float[] floats(INDArray a) {

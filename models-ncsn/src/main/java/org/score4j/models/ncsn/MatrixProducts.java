@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The three matrix products of a dense layer, on float arrays: activations are [N, width] in C order, weights are
  * DL4J's [in, out] in Fortran order. On the CPU backend they run on the arrays' memory as oneDNN matmul primitives
  * ({@link OneDnnMatmul}, one per shape, kept), or OpenBLAS's sgemm where oneDNN's natives do not load: DL4J
- * 1.0.0-M2.1's {@code INDArray.mmul} goes through a libnd4j op that was 20–40× slower than sgemm itself for a
- * 256×128×128 product on the oneDNN build, and {@code Nd4j.gemm} adds 50–300 µs a call. Any other backend uses
+ * 1.0.0-M2.1's {@code INDArray.mmul} goes through a libnd4j op far slower than sgemm itself for these shapes, and
+ * {@code Nd4j.gemm} adds a fixed cost to every call (figures in docs/speed.md). Any other backend uses
  * {@code Nd4j.gemm}.
  */
 final class MatrixProducts {
@@ -138,8 +138,8 @@ final class MatrixProducts {
 
     /**
      * The column sums of δ [N, out] written into {@code gradient} [out], the bias gradient: as 1ᵀ·δ, since libnd4j's
-     * reduction along the first dimension was slower than the layer's matrix products (and a pass on the JVM took
-     * eight times oneDNN's product).
+     * reduction along the first dimension was slower than the layer's matrix products (and a pass on the JVM slower
+     * still; docs/speed.md).
      */
     void biasGradient(INDArray delta, INDArray gradient) {
         int n = (int) delta.size(0);
@@ -154,7 +154,7 @@ final class MatrixProducts {
             ones = Nd4j.ones(DataType.FLOAT, n);
         }
         if (primitives != null) {
-            // Not sgemv: OpenBLAS's threads spin for a while after a call, and oneDNN's next products ran 2× slower.
+            // Not sgemv: OpenBLAS's threads spin for a while after a call, and oneDNN's next products ran slower.
             primitive("sums", 1, n, out, false, false, OneDnnMatmul.Epilogue.NONE)
                     .run(pointer(ones), pointer(delta), null, pointer(gradient));
             return;

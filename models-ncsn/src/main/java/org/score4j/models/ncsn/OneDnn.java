@@ -32,8 +32,8 @@ final class OneDnn {
      * Runs {@code work} with oneDNN's primitives on the calling thread alone: OpenMP's thread count for this thread
      * is 1 meanwhile (oneDNN reads it at every call) and is restored after. For products too small to share: waking
      * the other threads for each of a small layer's primitives cost more than it saved, and made the time of a
-     * batch-256 MLP step vary 2× between runs on two cores. Each value is then summed on one thread, as it is in
-     * oneDNN's own split of these shapes, so the results are the same.
+     * batch-256 MLP step vary widely between runs on two cores (docs/speed.md). Each value is then summed on one
+     * thread, as it is in oneDNN's own split of these shapes, so the results are the same.
      */
     static <T> T onOneThread(java.util.function.Supplier<T> work) {
         org.nd4j.nativeblas.NativeOps ops = Threads.OPS;

@@ -25,8 +25,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * One convolution of {@link DirectUnet} at one batch size as oneDNN primitives: the output, the input gradient and
  * the weight and bias gradients, on {@link Planes} in NHWC or in blocks of 16 channels. Where both sides are in
- * blocks, 3×3 kernels of stride 1 run Winograd's algorithm (about 1.5× the direct kernels' speed on 32 and 64
- * channels); where only one is (the first and last convolutions, on the image's channels), the primitives run on
+ * blocks, 3×3 kernels of stride 1 run Winograd's algorithm (faster than the direct kernels on 32 and 64 channels;
+ * docs/speed.md); where only one is (the first and last convolutions, on the image's channels), the primitives run on
  * NHWC and that side is reordered in and out, as oneDNN has no fast kernels for the mix. The bias [out] is read
  * where the parameters keep it. The kernel is kept as score4j stores it, [k, k, in, out] (oneDNN's {@code hwio});
  * {@link #load} reorders it into the layouts the primitives chose. Padding is the SAME padding of the SameDiff

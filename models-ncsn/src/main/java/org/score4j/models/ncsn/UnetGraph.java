@@ -19,8 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The U-Net of {@link NcsnUnet} as a SameDiff graph, NCHW: the implementation for backends other than the CPU and
  * JVMs without the vector API, and the reference {@link DirectUnet} is tested against.
  *
- * <p>SameDiff rather than DL4J's layer API because its convolutions run on oneDNN: on 2 cores a 64-channel
- * 28×28 stack trained 2.5× faster and scored 5.7× faster (see the README's benchmark notes). The external
+ * <p>SameDiff rather than DL4J's layer API because its convolutions run on oneDNN and DL4J's layers' do not (the
+ * measurement is in docs/speed.md, "SameDiff against DL4J's layers"). The external
  * score gradient g enters as the loss Σ out ⊙ g, whose parameter and input gradients are the vector–Jacobian
  * products.
  */

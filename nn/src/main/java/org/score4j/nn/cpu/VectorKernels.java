@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The elementwise work of {@link DenseStack} and {@link NcsnMlp}'s optimizer step as single passes over native
  * memory with the JDK's vector API (16 floats per instruction with AVX-512). Each pass replaces two to five ND4J
- * operations, which cost 10–50 µs each whatever their size, and libnd4j's exp is a scalar loop. Only
+ * operations, each with a fixed cost whatever its size (docs/speed.md), and libnd4j's exp is a scalar loop. Only
  * {@link FusedKernels} touches this class, and only when the {@code jdk.incubator.vector} module is present.
  *
  * <p>Buffers are float arrays in native byte order (see {@link NativeArrays#bytes}); an index counts floats. Each
@@ -47,8 +47,8 @@ public final class VectorKernels {
     /**
      * Below this magnitude a swish output or a gradient through a swish becomes 0. Behind a saturated unit they are
      * ~10⁻³⁶: still normal floats, but their products with ordinary weights are subnormal, and every product that
-     * accumulates those runs many times slower (a U-Net's forward pass 40 % slower at large σ, its backward pass up
-     * to 4×). At 2⁻¹⁰⁰ the products stay normal, and what is dropped is far below anything a float sum keeps.
+     * accumulates those runs many times slower (a U-Net's passes measurably so; docs/speed.md). At 2⁻¹⁰⁰ the
+     * products stay normal, and what is dropped is far below anything a float sum keeps.
      */
     public static final float TINY = 0x1p-100f;
 
