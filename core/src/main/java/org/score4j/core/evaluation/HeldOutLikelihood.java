@@ -54,15 +54,28 @@ public final class HeldOutLikelihood {
         long seed = Seeds.derive(run.seed(), "likelihood-examples");
         Dataset data = run.data();
         if (data.heldOut().isPresent()) {
-            return new Examples(data.heldOut().get().sample(n, new SeededRandom(seed)), n + " draws from the data set's "
-                    + "held-out examples");
+            return from(data.heldOut().get(), n, seed, "the data set's held-out examples");
         }
         if (data instanceof FiniteDataset) {
-            return new Examples(data.sample(n, new SeededRandom(seed)), n + " draws from the training examples (the data "
-                    + "set has no held-out part)");
+            return from(data, n, seed, "the training examples (the data set has no held-out part)");
         }
         return new Examples(data.sample(n, new SeededRandom(seed)), n + " fresh draws from the data's distribution (a "
                 + "stream training never uses)");
+    }
+
+    /**
+     * Up to {@code n} of a finite set's rows, each once and as stored; draws (with replacement) where the stored rows are
+     * not what the model saw (dequantised images) or the set is not finite.
+     */
+    private static Examples from(Dataset data, int n, long seed, String what) {
+        boolean stored = !(data instanceof QuantizedDataset q && q.dequantized());
+        if (data instanceof FiniteDataset f && stored) {
+            int m = Math.min(n, f.size());
+            return new Examples(f.examples(0, m), (m == f.size() ? "all " + m : "the first " + m + " of " + f.size())
+                    + " of " + what);
+        }
+        return new Examples(data.sample(n, new SeededRandom(seed)), n + " draws (with replacement, dequantised afresh) "
+                + "from " + what);
     }
 
     /** Why this run gets no likelihood, or null if it can. */
