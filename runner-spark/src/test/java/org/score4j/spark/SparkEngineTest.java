@@ -30,7 +30,7 @@ class SparkEngineTest {
                 study {
                   name = spark-vs-local
                   base { train.steps = 150, train.log-every = 50, sample.count = 200 }
-                  grid { train.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
+                  grid { optimizer.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
                   seeds = [1, 2]
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
                 }
@@ -109,10 +109,10 @@ class SparkEngineTest {
     void averagingStopsADivergingRunAtTheStepThatDiverged() throws IOException {
         // A learning rate that blows up after a few rounds: the step named is where a replica met it.
         SparkCli.Result r = score4j(with(new String[] {"train", "-o", tmp.resolve("d").toString(), "--set", "train.steps=200",
-            "--set", "train.checkpoint-every=10", "--set", "train.learning-rate=1e12", "--conf", "score4j.average-every=5"},
+            "--set", "train.checkpoint-every=10", "--set", "optimizer.learning-rate=1e12", "--conf", "score4j.average-every=5"},
                 SPARK));
         assertThat(r.code()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).containsPattern("training diverged at step \\d+").contains("Try a smaller train.learning-rate");
+        assertThat(r.err()).containsPattern("training diverged at step \\d+").contains("Try a smaller optimizer.learning-rate");
     }
 
     @Test

@@ -69,7 +69,7 @@ class StandaloneClusterTest {
                 study {
                   name = cluster-vs-local
                   base { train.steps = 150, train.log-every = 50, sample.count = 200 }
-                  grid { train.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
+                  grid { optimizer.learning-rate = [0.001, 1e12], sampler.name = [langevin, annealed-langevin] }
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" } ]
                 }
                 """, "cluster", spark(cluster));
@@ -139,7 +139,7 @@ class StandaloneClusterTest {
                 study {
                   name = worker-lost
                   base { train.steps = 400, train.log-every = 100, sample.count = 200 }
-                  grid { train.learning-rate = [0.001, 0.002, 0.003, 0.004] }
+                  grid { optimizer.learning-rate = [0.001, 0.002, 0.003, 0.004] }
                   metrics = [ { name = "small-mode weight", path = "samples.mode_weights.0" }, { name = "loss", path = "train.final_loss" } ]
                 }
                 """);

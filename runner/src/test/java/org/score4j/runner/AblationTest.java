@@ -33,7 +33,7 @@ class AblationTest {
                 eval { reference-samples = 400, fisher-samples = 100, projections = 20 }
               }
               grid {
-                train.learning-rate = [0.001, 1e12]
+                optimizer.learning-rate = [0.001, 1e12]
                 sampler.name = [langevin, annealed-langevin]
               }
               seeds = [1, 2]
@@ -57,7 +57,7 @@ class AblationTest {
         Path out = dir.resolve("out");
         var mistake = Score4jProcess.inProcess("ablate", "-c", study.toString(), "-o", out.toString());
         assertThat(mistake.exitCode()).as(mistake.err()).isEqualTo(2);
-        assertThat(mistake.err()).contains("nothing was run").contains("in 4 cells (train.learning-rate=0.001, "
+        assertThat(mistake.err()).contains("nothing was run").contains("in 4 cells (optimizer.learning-rate=0.001, "
                 + "sampler.name=annealed-langevin, seed=1, …)").contains("sampler.steps: unknown key");
         assertThat(out.resolve("cells")).doesNotExist();
 
@@ -69,7 +69,7 @@ class AblationTest {
 
         List<String> cells = Files.readAllLines(out.resolve("study.csv"));
         assertThat(cells).hasSize(9);
-        assertThat(cells.get(0)).isEqualTo("cell,train.learning-rate,sampler.name,seed,status,small-mode weight,"
+        assertThat(cells.get(0)).isEqualTo("cell,optimizer.learning-rate,sampler.name,seed,status,small-mode weight,"
                 + "samples.sliced_wasserstein2,train.final_loss,error");
         assertThat(cells.stream().filter(l -> l.contains(",finished,"))).hasSize(4);
         assertThat(cells.stream().filter(l -> l.contains(",failed,"))).hasSize(4)
@@ -78,7 +78,7 @@ class AblationTest {
         // The summary's mean ± std are those of the cells' own metrics.json.
         double[] w = new double[2];
         for (int seed = 1; seed <= 2; seed++) {
-            JsonNode m = metrics(out, "train.learning-rate=0.001,sampler.name=langevin,seed=" + seed);
+            JsonNode m = metrics(out, "optimizer.learning-rate=0.001,sampler.name=langevin,seed=" + seed);
             w[seed - 1] = m.at("/samples/mode_weights/0").doubleValue();
         }
         double mean = (w[0] + w[1]) / 2;
@@ -90,14 +90,14 @@ class AblationTest {
         assertThat(w[0]).as("the two seeds give different samples").isNotEqualTo(w[1]);
         String md = Files.readString(out.resolve("summary.md"));
         assertThat(md).contains("# Study: small", "a small study", "Mean ± standard deviation over seeds [1, 2].",
-                "| train.learning-rate | sampler.name | small-mode weight | samples.sliced_wasserstein2 | train.final_loss | cells |",
+                "| optimizer.learning-rate | sampler.name | small-mode weight | samples.sliced_wasserstein2 | train.final_loss | cells |",
                 "| `1000000000000` | `langevin` | — | — | — | 0/2 (2 failed) |", "Failed cells (rerun the study to retry them):",
-                "- train.learning-rate=1000000000000, sampler.name=annealed-langevin, seed=2: training failed: training diverged");
+                "- optimizer.learning-rate=1000000000000, sampler.name=annealed-langevin, seed=2: training failed: training diverged");
         assertThat(first.out()).contains("| `0.001` | `annealed-langevin` |");
 
         // Cells that differ only in the sampler share one trained network.
-        JsonNode langevin = metrics(out, "train.learning-rate=0.001,sampler.name=langevin,seed=1");
-        JsonNode annealed = metrics(out, "train.learning-rate=0.001,sampler.name=annealed-langevin,seed=1");
+        JsonNode langevin = metrics(out, "optimizer.learning-rate=0.001,sampler.name=langevin,seed=1");
+        JsonNode annealed = metrics(out, "optimizer.learning-rate=0.001,sampler.name=annealed-langevin,seed=1");
         assertThat(langevin.get("model").asText()).startsWith("models").isEqualTo(annealed.get("model").asText());
         assertThat(langevin.get("train")).isEqualTo(annealed.get("train"));
         assertThat(langevin.at("/train/steps").asInt()).isEqualTo(30);
@@ -114,12 +114,12 @@ class AblationTest {
         // A rerun keeps finished cells (and their models) and retries the failed ones; a cell whose metrics were
         // lost runs again from its model's checkpoint without retraining, to the same result.
         Map<Path, FileTime> before = new HashMap<>();
-        for (Path p : List.of(out.resolve("cells/train.learning-rate=0.001,sampler.name=langevin,seed=2/metrics.json"),
+        for (Path p : List.of(out.resolve("cells/optimizer.learning-rate=0.001,sampler.name=langevin,seed=2/metrics.json"),
                 Path.of(out.resolve("models").toString(), langevin.get("model").asText().substring("models/".length()),
                         "metrics.json"))) {
             before.put(p, Files.getLastModifiedTime(p));
         }
-        Path lost = out.resolve("cells/train.learning-rate=0.001,sampler.name=annealed-langevin,seed=1/metrics.json");
+        Path lost = out.resolve("cells/optimizer.learning-rate=0.001,sampler.name=annealed-langevin,seed=1/metrics.json");
         Files.delete(lost);
         var second = Score4jProcess.inProcess("ablate", "-c", study.toString(), "-o", out.toString());
         assertThat(second.exitCode()).isEqualTo(1);

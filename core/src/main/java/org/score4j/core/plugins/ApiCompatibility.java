@@ -34,7 +34,7 @@ final class ApiCompatibility {
             return "plugin " + plugin.getClass().getName() + " was built for score4j API " + built
                     + ", but this score4j provides API " + host + " (plugins built for " + h[0] + ".0 to " + host
                     + " run); rebuild it against score4j-api " + host
-                    + (b[0] > h[0] || b[1] > h[1] ? " or use a newer score4j" : "")
+                    + (b[0] > h[0] || (b[0] == h[0] && b[1] > h[1]) ? " or use a newer score4j" : "")
                     + (b[0] < h[0] ? " (docs/plugin-guide.md, 'Migrating from API " + b[0] + ".x', says what changed)" : "");
         }
         return null;
