@@ -1,7 +1,5 @@
 package org.score4j.schedules;
 
-import java.util.Arrays;
-
 /** The validity rules shared by the parametric schedules. */
 final class Bounds {
     /**
@@ -39,9 +37,5 @@ final class Bounds {
             }
         }
         return levels;
-    }
-
-    static String toString(String name, double[] levels) {
-        return name + Arrays.toString(levels);
     }
 }

@@ -1,16 +1,12 @@
 package org.score4j.schedules;
 
-import org.score4j.api.NoiseSchedule;
-
 /**
  * The ρ-schedule of Karras et al. 2022 ("Elucidating the design space of diffusion-based generative models", eq. 5):
  * σ_i = (σ_max^(1/ρ) + i/(L−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ for i = 0 … L−1, evenly spaced in σ^(1/ρ). Larger ρ
  * puts more levels near σ_min: ρ = 1 is linear, ρ → ∞ geometric; the paper finds ρ = 7 best for sampling. The ends
  * are exactly σ_max and σ_min; one level is σ_min alone.
  */
-public final class KarrasSchedule implements NoiseSchedule {
-    private final double[] levels;
-    private final double rho;
+public final class KarrasSchedule extends TabulatedSchedule {
 
     /**
      * @param rho ρ &gt; 0, finite
@@ -18,6 +14,10 @@ public final class KarrasSchedule implements NoiseSchedule {
      *                                  and the levels come out strictly decreasing
      */
     public KarrasSchedule(double sigmaMax, double sigmaMin, int levels, double rho) {
+        super("karras(ρ=" + rho + ")", levels(sigmaMax, sigmaMin, levels, rho));
+    }
+
+    private static double[] levels(double sigmaMax, double sigmaMin, int levels, double rho) {
         Bounds.check(sigmaMax, sigmaMin, levels);
         if (!(rho > 0) || !Double.isFinite(rho)) {
             throw new IllegalArgumentException("rho must be finite and > 0, got " + rho);
@@ -31,22 +31,6 @@ public final class KarrasSchedule implements NoiseSchedule {
         // Exact ends, whatever the rounding of the powers.
         s[0] = levels == 1 ? sigmaMin : sigmaMax;
         s[levels - 1] = sigmaMin;
-        this.levels = Bounds.decreasing(s);
-        this.rho = rho;
-    }
-
-    @Override
-    public int size() {
-        return levels.length;
-    }
-
-    @Override
-    public double sigma(int level) {
-        return levels[level];
-    }
-
-    @Override
-    public String toString() {
-        return Bounds.toString("karras(ρ=" + rho + ")", levels);
+        return s;
     }
 }

@@ -1,11 +1,9 @@
 package org.score4j.core.output;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -113,7 +111,7 @@ public final class Inspection {
             return "free (no " + RunDirectory.LOCK + " yet)";
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            String holder = firstLine(channel);
+            String holder = RunDirectory.recordedHolder(channel);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -128,11 +126,5 @@ public final class Inspection {
         } catch (IOException e) {
             return "cannot be checked: " + e.getMessage();
         }
-    }
-
-    private static String firstLine(FileChannel channel) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(512, channel.size()));
-        channel.read(b, 0);
-        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();
     }
 }

@@ -146,13 +146,18 @@ public final class RunDirectory implements AutoCloseable {
 
     private static String holder(FileChannel channel) {
         try {
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(512, channel.size()));
-            channel.read(b, 0);
-            String s = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();
+            String s = recordedHolder(channel);
             return s.isEmpty() ? "" : "process " + s;
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** What the lock file says of its (last) holder: {@code pid@host command since time}, or empty. */
+    static String recordedHolder(FileChannel channel) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(512, channel.size()));
+        channel.read(b, 0);
+        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();
     }
 
     private static String host() {

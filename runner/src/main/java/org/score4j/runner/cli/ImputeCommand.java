@@ -1,28 +1,23 @@
 package org.score4j.runner.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.score4j.core.UserError;
 import org.score4j.core.app.Application;
 import org.score4j.core.app.RunResult;
-import org.score4j.core.engine.Engine;
 import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "impute", description = "Fill the empty or NaN cells of a CSV file with a trained run's model: "
         + "score4j impute --from runs/x --input rows.csv (writes imputed.csv)")
 public final class ImputeCommand implements Callable<Integer> {
-    @Option(names = "--from", required = true, paramLabel = "RUN_DIR", description = "a run trained on vectors")
-    Path from;
+    @Mixin
+    FromRunOptions run;
 
     @Option(names = "--input", required = true, paramLabel = "CSV", description = "rows with empty or NaN cells to fill")
     Path input;
-
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output directory (default: RUN_DIR/impute-<input>)")
-    Path out;
 
     @Option(names = "--draws", paramLabel = "K", defaultValue = "8",
             description = "chains per row, averaged into the imputed value (default: ${DEFAULT-VALUE})")
@@ -33,17 +28,6 @@ public final class ImputeCommand implements Callable<Integer> {
                     + "imputation (default: ${DEFAULT-VALUE}, off)")
     double evaluate;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a sampling key (repeatable), e.g. --set sampler.name=edm")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--force", description = "write into a non-empty output directory; use a checkpoint whose run "
-            + "configuration differs")
-    boolean force;
-
-    @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:SCORE4J_PLUGINS:-plugins}",
-            description = "plugin directory (default: ${DEFAULT-VALUE})")
-    Path plugins;
-
     @Override
     public Integer call() {
         if (draws < 1 || draws > 10_000) {
@@ -52,9 +36,9 @@ public final class ImputeCommand implements Callable<Integer> {
         if (!(evaluate >= 0 && evaluate < 1)) {
             throw new UserError("--evaluate expects a share of cells in [0, 1), got " + evaluate);
         }
-        Application app = RunCommands.application(plugins);
+        Application app = RunCommands.application(run.plugins);
         ProgressBar bar = new ProgressBar(System.err);
-        RunResult r = app.impute(from, overrides, input, out, force, draws, evaluate, null, bar);
+        RunResult r = app.impute(run.from, run.overrides, input, run.out, run.force, draws, evaluate, null, bar);
         System.out.println("wrote " + r.directory().resolve("imputed.csv"));
         if (r.metrics().get("evaluation") instanceof java.util.Map<?, ?> e) {
             System.out.printf(java.util.Locale.ROOT, "RMSE on %s hidden cells: score model %.4g, column mean %.4g, "

@@ -1,21 +1,19 @@
 package org.score4j.runner.cli;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.score4j.core.UserError;
 import org.score4j.core.app.Application;
 import org.score4j.core.app.RunResult;
 import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "inpaint", description = "Fill a masked part of held-out images with a trained run's model (NCSN's "
         + "inpainting): score4j inpaint --from runs/digits --mask half (writes inpainting.png)")
 public final class InpaintCommand implements Callable<Integer> {
-    @Option(names = "--from", required = true, paramLabel = "RUN_DIR", description = "a run trained on images")
-    Path from;
+    @Mixin
+    FromRunOptions run;
 
     @Option(names = "--mask", paramLabel = "KIND", defaultValue = "half",
             description = "half (the right half), box (a centred square) or random (pixels) (default: ${DEFAULT-VALUE})")
@@ -29,28 +27,14 @@ public final class InpaintCommand implements Callable<Integer> {
             description = "held-out images to inpaint (default: ${DEFAULT-VALUE})")
     int count;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output directory (default: RUN_DIR/inpaint-<mask>)")
-    Path out;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a sampling key (repeatable), e.g. --set sampler.name=edm")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--force", description = "write into a non-empty output directory; use a checkpoint whose run "
-            + "configuration differs")
-    boolean force;
-
-    @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:SCORE4J_PLUGINS:-plugins}",
-            description = "plugin directory (default: ${DEFAULT-VALUE})")
-    Path plugins;
-
     @Override
     public Integer call() {
         if (count < 1 || count > 4096) {
             throw new UserError("--count expects a number of images between 1 and 4096, got " + count);
         }
-        Application app = RunCommands.application(plugins);
+        Application app = RunCommands.application(run.plugins);
         ProgressBar bar = new ProgressBar(System.err);
-        RunResult r = app.inpaint(from, overrides, out, force, mask, fraction, count, bar);
+        RunResult r = app.inpaint(run.from, run.overrides, run.out, run.force, mask, fraction, count, bar);
         System.out.println("inpainting " + r.metrics().get("inpainting"));
         System.out.println("wrote " + r.directory().resolve("inpainting.png"));
         return 0;

@@ -1,6 +1,5 @@
 package org.score4j.runner.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,16 +12,16 @@ import org.score4j.core.app.Application;
 import org.score4j.core.app.RunResult;
 import org.score4j.runner.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "likelihood", description = "Held-out negative log-likelihood of a trained run by the probability-flow "
         + "ODE (nats; bits/dim for dequantised images): score4j likelihood --from runs/X [--examples N] "
         + "[--time-budget 10m]")
 public final class LikelihoodCommand implements Callable<Integer> {
+    @Mixin
+    FromRunOptions run;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h)?");
-
-    @Option(names = "--from", required = true, paramLabel = "RUN_DIR", description = "a trained run")
-    Path from;
 
     @Option(names = "--examples", paramLabel = "N", defaultValue = "0",
             description = "held-out examples to score (default: eval.likelihood.examples, or image-examples for images)")
@@ -32,32 +31,17 @@ public final class LikelihoodCommand implements Callable<Integer> {
             description = "stop after this long (90s, 10m, 1h), reporting the batches not finished")
     String timeBudget;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output directory (default: RUN_DIR/likelihood)")
-    Path out;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "an eval.likelihood key (repeatable), e.g. --set eval.likelihood.divergence=hutchinson")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--force", description = "write into a non-empty output directory; use a checkpoint whose run "
-            + "configuration differs")
-    boolean force;
-
-    @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:SCORE4J_PLUGINS:-plugins}",
-            description = "plugin directory (default: ${DEFAULT-VALUE})")
-    Path plugins;
-
     @Override
     public Integer call() {
         if (examples < 0 || examples > 10_000_000) {
             throw new UserError("--examples expects a number of examples between 1 and 10000000, got " + examples);
         }
-        List<String> settings = new ArrayList<>(overrides);
+        List<String> settings = new ArrayList<>(run.overrides);
         if (timeBudget != null) {
             settings.add("eval.likelihood.time-budget=" + seconds(timeBudget));
         }
-        Application app = RunCommands.application(plugins);
-        RunResult r = app.likelihood(from, settings, examples, out, force, new ProgressBar(System.err));
+        Application app = RunCommands.application(run.plugins);
+        RunResult r = app.likelihood(run.from, settings, examples, run.out, run.force, new ProgressBar(System.err));
         @SuppressWarnings("unchecked")
         Map<String, Object> l = (Map<String, Object>) r.metrics().get("likelihood");
         System.out.println(String.format(Locale.ROOT, "NLL %s ± %s nats per example over %s of %s examples (%s)",
