@@ -1,5 +1,6 @@
 package org.score4j.samplers.ode;
 
+import org.score4j.testkit.SamplingGrids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -21,7 +22,7 @@ class DpmSolverPlusPlus2MSamplerTest {
     void recoversTheMixture() {
         // 10 Karras levels from 100 to 0.01, then 0: 10 evaluations.
         GaussianMixture mixture = GaussianMixture.ncsnReference();
-        SamplingGrid grid = Grids.karras(100, 0.01, 10);
+        SamplingGrid grid = SamplingGrids.karras(100, 0.01, 10);
         double[] shares = SamplerContract.assertRecoversWeights(sampler, mixture, grid, 1280, -8, 8, 7, 0.03);
         var sw2 = SamplerContract.assertNearMixture(SamplerContract.run(sampler, mixture.exactScore(), grid, 1280, 2,
                 -8, 8, 7), mixture, 2, 11);
@@ -33,8 +34,8 @@ class DpmSolverPlusPlus2MSamplerTest {
 
     @Test
     void convergesAtSecondOrderOnAGaussian() {
-        double at40 = GaussianFlow.error(sampler, Grids.karras(10, 0.01, 40));
-        double at80 = GaussianFlow.error(sampler, Grids.karras(10, 0.01, 80));
+        double at40 = GaussianFlow.error(sampler, SamplingGrids.karras(10, 0.01, 40));
+        double at80 = GaussianFlow.error(sampler, SamplingGrids.karras(10, 0.01, 80));
         assertThat(at40 / at80).as("error ratio between 40 and 80 levels").isGreaterThan(3.5);
         assertThat(at80).isLessThan(2e-3);
     }
@@ -59,8 +60,8 @@ class DpmSolverPlusPlus2MSamplerTest {
 
     @Test
     void followsTheSamplerContract() {
-        SamplerContract.assertWellBehaved(sampler, Grids.karras(100, 0.01, 10));
-        SamplerContract.assertWellBehaved(sampler, Grids.withoutZero(Grids.karras(100, 0.01, 10)));
+        SamplerContract.assertWellBehaved(sampler, SamplingGrids.karras(100, 0.01, 10));
+        SamplerContract.assertWellBehaved(sampler, SamplingGrids.withoutZero(SamplingGrids.karras(100, 0.01, 10)));
         SamplerContract.assertRefuses(sampler, SamplingGrid.of(3.0), "needs at least two values");
     }
 }

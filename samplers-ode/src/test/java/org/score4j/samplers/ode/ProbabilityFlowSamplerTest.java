@@ -1,5 +1,6 @@
 package org.score4j.samplers.ode;
 
+import org.score4j.testkit.SamplingGrids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,8 +33,8 @@ class ProbabilityFlowSamplerTest {
         // rtol = atol = 1e-5 between 100 and 0.01; each then 0.
         record Case(Solver solver, SamplingGrid grid) {
         }
-        for (Case c : List.of(new Case(Solver.EULER, Grids.karras(100, 0.01, 30)),
-                new Case(Solver.HEUN, Grids.karras(100, 0.01, 10)), new Case(Solver.RK45, Grids.karras(100, 0.01, 10)))) {
+        for (Case c : List.of(new Case(Solver.EULER, SamplingGrids.karras(100, 0.01, 30)),
+                new Case(Solver.HEUN, SamplingGrids.karras(100, 0.01, 10)), new Case(Solver.RK45, SamplingGrids.karras(100, 0.01, 10)))) {
             Sampler s = sampler(c.solver());
             double[] shares = SamplerContract.assertRecoversWeights(s, MIXTURE, c.grid(), 1280, -8, 8, 7, 0.03);
             ChainRandom rng = new ChainRandom(7, 0, 1280);
@@ -49,30 +50,30 @@ class ProbabilityFlowSamplerTest {
 
     @Test
     void solversConvergeAtTheirOrderOnAGaussian() {
-        double euler40 = GaussianFlow.error(sampler(Solver.EULER), Grids.karras(10, 0.01, 40));
-        double euler80 = GaussianFlow.error(sampler(Solver.EULER), Grids.karras(10, 0.01, 80));
-        double heun40 = GaussianFlow.error(sampler(Solver.HEUN), Grids.karras(10, 0.01, 40));
-        double heun80 = GaussianFlow.error(sampler(Solver.HEUN), Grids.karras(10, 0.01, 80));
+        double euler40 = GaussianFlow.error(sampler(Solver.EULER), SamplingGrids.karras(10, 0.01, 40));
+        double euler80 = GaussianFlow.error(sampler(Solver.EULER), SamplingGrids.karras(10, 0.01, 80));
+        double heun40 = GaussianFlow.error(sampler(Solver.HEUN), SamplingGrids.karras(10, 0.01, 40));
+        double heun80 = GaussianFlow.error(sampler(Solver.HEUN), SamplingGrids.karras(10, 0.01, 80));
         assertThat(euler40 / euler80).as("Euler: first order").isBetween(1.7, 2.3);
         assertThat(heun40 / heun80).as("Heun: second order").isGreaterThan(3.5);
         assertThat(heun80).isLessThan(2e-3);
         // RK45 to its tolerance; its last stretch from 0.01 to 0 is the Tweedie step, whose error here is 2e-4 relative.
         double tight = GaussianFlow.error(new ProbabilityFlowSampler(Solver.RK45, 1e-7, 1e-7, 5000),
-                Grids.karras(10, 0.01, 2));
+                SamplingGrids.karras(10, 0.01, 2));
         double loose = GaussianFlow.error(new ProbabilityFlowSampler(Solver.RK45, 1e-2, 1e-2, 5000),
-                Grids.karras(10, 0.01, 2));
+                SamplingGrids.karras(10, 0.01, 2));
         assertThat(tight).isLessThan(1e-3).isLessThan(loose);
     }
 
     @Test
     void followsTheSamplerContract() {
-        SamplingGrid grid = Grids.karras(100, 0.01, 10);
+        SamplingGrid grid = SamplingGrids.karras(100, 0.01, 10);
         SamplerContract.assertWellBehaved(sampler(Solver.EULER), grid);
         SamplerContract.assertWellBehaved(sampler(Solver.HEUN), grid);
-        SamplerContract.assertWellBehaved(sampler(Solver.HEUN), Grids.withoutZero(grid));
+        SamplerContract.assertWellBehaved(sampler(Solver.HEUN), SamplingGrids.withoutZero(grid));
         // One step size serves the whole batch, so a chain alone ends within the tolerances of where it ends in a batch.
         SamplerContract.assertWellBehaved(sampler(Solver.RK45), grid, SamplerContract.Steps.ADAPTIVE, 1e-3);
-        SamplerContract.assertWellBehaved(sampler(Solver.RK45), Grids.withoutZero(grid), SamplerContract.Steps.ADAPTIVE,
+        SamplerContract.assertWellBehaved(sampler(Solver.RK45), SamplingGrids.withoutZero(grid), SamplerContract.Steps.ADAPTIVE,
                 1e-3);
         assertThat(sampler(Solver.EULER).evaluations(grid)).isEqualTo(10);
         assertThat(sampler(Solver.HEUN).evaluations(grid)).isEqualTo(19);
@@ -92,7 +93,7 @@ class ProbabilityFlowSamplerTest {
         INDArray start = rng.normal(4, 2).muli(100);
         Sampler capped = new ProbabilityFlowSampler(Solver.RK45, 1e-10, 1e-10, 30);
         List<Long> evaluations = new ArrayList<>();
-        assertThatThrownBy(() -> capped.sample(MIXTURE.exactScore(), Grids.karras(100, 0.01, 10), start, rng,
+        assertThatThrownBy(() -> capped.sample(MIXTURE.exactScore(), SamplingGrids.karras(100, 0.01, 10), start, rng,
                 step -> evaluations.add(step.evaluations())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("probability-flow (rk45) hit its cap of max-evaluations = 30 score evaluations")
@@ -104,7 +105,7 @@ class ProbabilityFlowSamplerTest {
             java.util.Arrays.fill(nan, Double.NaN);
             return Tensors.array(nan, x.dataType(), x.shape());
         };
-        assertThatThrownBy(() -> sampler(Solver.RK45).sample(broken, Grids.karras(100, 0.01, 10), start, rng,
+        assertThatThrownBy(() -> sampler(Solver.RK45).sample(broken, SamplingGrids.karras(100, 0.01, 10), start, rng,
                 step -> { }))
                 .isInstanceOf(NonFiniteException.class).hasMessageContaining("could not take a step at σ = 100.0")
                 .hasMessageContaining("NaN or infinite");

@@ -1,5 +1,6 @@
 package org.score4j.samplers.sde;
 
+import org.score4j.testkit.SamplingGrids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,7 @@ class EdmSamplerTest {
     @Test
     void deterministicHeunRecoversTheMixture() {
         // 10 Karras levels from 100 to 0.01, then 0: 19 evaluations.
-        SamplingGrid grid = Grids.karras(100, 0.01, 10);
+        SamplingGrid grid = SamplingGrids.karras(100, 0.01, 10);
         GaussianMixture mixture = GaussianMixture.ncsnReference();
         double[] shares = SamplerContract.assertRecoversWeights(heun, mixture, grid, 1280, -8, 8, 7, 0.03);
         var sw2 = SamplerContract.assertNearMixture(SamplerContract.run(heun, mixture.exactScore(), grid, 1280, 2, -8, 8,
@@ -34,7 +35,7 @@ class EdmSamplerTest {
 
     @Test
     void stochasticHeunRecoversTheMixture() {
-        SamplingGrid grid = Grids.karras(100, 0.01, 20);
+        SamplingGrid grid = SamplingGrids.karras(100, 0.01, 20);
         Sampler churned = new EdmSampler(10, 0.05, 50, 1.003);
         double[] shares = SamplerContract.assertRecoversWeights(churned, GaussianMixture.ncsnReference(), grid, 1280,
                 -8, 8, 7, 0.03);
@@ -58,7 +59,7 @@ class EdmSamplerTest {
         GaussianMixture g = GaussianMixture.isotropic(new double[] {1}, new double[][] {{3, -1}}, new double[] {v});
         ChainRandom rng = new ChainRandom(3, 0, 50);
         INDArray x0 = rng.normal(50, 2).muli(10);
-        INDArray end = sampler.sample(g.exactScore(), Grids.karras(10, 0.01, levels), x0, rng, StepListener.NONE);
+        INDArray end = sampler.sample(g.exactScore(), SamplingGrids.karras(10, 0.01, levels), x0, rng, StepListener.NONE);
         double shrink = Math.sqrt(v / (v + 100));
         double[] start = Tensors.doubles(x0);
         double[] got = Tensors.doubles(end);
@@ -72,11 +73,11 @@ class EdmSamplerTest {
 
     @Test
     void followsTheSamplerContract() {
-        SamplerContract.assertWellBehaved(heun, Grids.karras(100, 0.01, 10));
-        SamplerContract.assertWellBehaved(new EdmSampler(10, 0.05, 50, 1.003), Grids.karras(100, 0.01, 10));
-        SamplerContract.assertWellBehaved(new EdmSampler(10, 0, 1e30, 1), Grids.withoutZero(Grids.karras(100, 0.01, 10)));
+        SamplerContract.assertWellBehaved(heun, SamplingGrids.karras(100, 0.01, 10));
+        SamplerContract.assertWellBehaved(new EdmSampler(10, 0.05, 50, 1.003), SamplingGrids.karras(100, 0.01, 10));
+        SamplerContract.assertWellBehaved(new EdmSampler(10, 0, 1e30, 1), SamplingGrids.withoutZero(SamplingGrids.karras(100, 0.01, 10)));
         SamplerContract.assertRefuses(heun, SamplingGrid.of(3.0), "needs at least two values");
-        assertThat(heun.evaluations(Grids.withoutZero(Grids.karras(100, 0.01, 10)))).isEqualTo(18);
+        assertThat(heun.evaluations(SamplingGrids.withoutZero(SamplingGrids.karras(100, 0.01, 10)))).isEqualTo(18);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.score4j.samplers.sde;
 
+import org.score4j.testkit.SamplingGrids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
@@ -24,7 +25,7 @@ class PredictorCorrectorSamplerTest {
     @Test
     void recoversTheMixtureWeightsWithTheExactScore() {
         // score SDE's VE settings (r = 0.16, M = 1) on 100 geometric levels from 100 to 0.01, then 0: 200 evaluations.
-        SamplingGrid grid = Grids.geometric(100, 0.01, 100, true);
+        SamplingGrid grid = SamplingGrids.geometric(100, 0.01, 100, true);
         double[] shares = SamplerContract.assertRecoversWeights(sampler, GaussianMixture.ncsnReference(), grid, 1280,
                 -8, 8, 7, 0.03);
         System.out.printf("predictor-corrector (r = 0.16, M = 1), 1280 chains from N(0, 100²I), 100 geometric levels "
@@ -35,9 +36,9 @@ class PredictorCorrectorSamplerTest {
 
     @Test
     void followsTheSamplerContract() {
-        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 2), Grids.geometric(100, 0.01, 10, true));
-        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 2), Grids.geometric(100, 0.01, 10, false));
-        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 0), Grids.geometric(100, 0.01, 10, true));
+        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 2), SamplingGrids.geometric(100, 0.01, 10, true));
+        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 2), SamplingGrids.geometric(100, 0.01, 10, false));
+        SamplerContract.assertWellBehaved(new PredictorCorrectorSampler(0.16, 0), SamplingGrids.geometric(100, 0.01, 10, true));
         SamplerContract.assertRefuses(sampler, SamplingGrid.of(3.0), "needs at least two values");
     }
 

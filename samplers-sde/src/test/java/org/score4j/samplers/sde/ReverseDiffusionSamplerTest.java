@@ -1,5 +1,6 @@
 package org.score4j.samplers.sde;
 
+import org.score4j.testkit.SamplingGrids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -20,7 +21,7 @@ class ReverseDiffusionSamplerTest {
     @Test
     void recoversTheMixtureWeightsWithTheExactScore() {
         // Euler-Maruyama needs fine steps: 200 geometric levels from 100 to 0.01 (ratio 0.955), then 0; 200 evaluations.
-        SamplingGrid grid = Grids.geometric(100, 0.01, 200, true);
+        SamplingGrid grid = SamplingGrids.geometric(100, 0.01, 200, true);
         double[] shares = SamplerContract.assertRecoversWeights(sampler, GaussianMixture.ncsnReference(), grid, 1280,
                 -8, 8, 7, 0.03);
         System.out.printf("reverse-diffusion, 1280 chains from N(0, 100²I), 200 geometric levels 100 → 0.01 then 0: "
@@ -30,10 +31,10 @@ class ReverseDiffusionSamplerTest {
 
     @Test
     void followsTheSamplerContract() {
-        SamplerContract.assertWellBehaved(sampler, Grids.geometric(100, 0.01, 10, true));
-        SamplerContract.assertWellBehaved(sampler, Grids.geometric(100, 0.01, 10, false));
+        SamplerContract.assertWellBehaved(sampler, SamplingGrids.geometric(100, 0.01, 10, true));
+        SamplerContract.assertWellBehaved(sampler, SamplingGrids.geometric(100, 0.01, 10, false));
         SamplerContract.assertRefuses(sampler, SamplingGrid.of(3.0), "needs at least two values");
-        assertThat(sampler.evaluations(Grids.geometric(100, 0.01, 10, true))).isEqualTo(10);
+        assertThat(sampler.evaluations(SamplingGrids.geometric(100, 0.01, 10, true))).isEqualTo(10);
     }
 
     @Test
