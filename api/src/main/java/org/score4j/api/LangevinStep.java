@@ -47,10 +47,7 @@ public final class LangevinStep {
      * infinite.
      */
     public static void checkFinite(INDArray x, String sampler, long step, double sigma) {
-        if (!Tensors.allFinite(x)) {
-            throw new NonFiniteException(sampler + " diverged at step " + step + " (σ = " + sigma
-                    + "): a chain state is NaN or infinite; try a smaller step-size");
-        }
+        NonFiniteException.requireFiniteChains(x, sampler, step, sigma, "try a smaller step-size");
     }
 
     /** Converts the NCSN reference code's {@code step_lr} (its update is a·s + √(2a)·z) to ε = 2·step_lr. */

@@ -48,6 +48,16 @@ public final class SamplingGrid {
         return of(toZero ? Arrays.copyOf(levels, levels.length + 1) : levels);
     }
 
+    /**
+     * Why a sampler that steps from each grid value to the next cannot run on this grid (it has one value), or empty.
+     *
+     * @param sampler the sampler's name, for the message
+     */
+    public java.util.Optional<String> needsTwoValues(String sampler) {
+        return sigmas.length < 2 ? java.util.Optional.of(sampler + " steps from each grid value to the next and needs at "
+                + "least two values, got " + this) : java.util.Optional.empty();
+    }
+
     /** Number of values n ≥ 1, the final 0 included. */
     public int size() {
         return sigmas.length;

@@ -14,6 +14,11 @@ public interface RandomSource {
     /** Standard normal values, shape {@code shape} (first dimension = rows). */
     INDArray normal(long... shape);
 
+    /** Standard normal values with the shape and data type of {@code x} (row k of a chain source from chain k). */
+    default INDArray normalLike(INDArray x) {
+        return normal(x.shape()).castTo(x.dataType());
+    }
+
     /** Uniform values on [low, high). */
     INDArray uniform(double low, double high, long... shape);
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplerStep;
+import org.score4j.api.NonFiniteException;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
@@ -56,7 +57,7 @@ public final class DpmSolverPlusPlus2MSampler implements Sampler {
                 x = x.mul(ratio).addi(target.mul(1 - ratio));
             }
             previous = denoised;
-            Chains.checkFinite(x, NAME, i + 1, next);
+            NonFiniteException.requireFiniteChains(x, NAME, i + 1, next, NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(i + 1, i + 1, next, x, denoised));
         }
         return x;
@@ -69,7 +70,7 @@ public final class DpmSolverPlusPlus2MSampler implements Sampler {
 
     @Override
     public Optional<String> incompatibility(SamplingGrid grid) {
-        return Chains.needsTwoValues(NAME, grid);
+        return grid.needsTwoValues(NAME);
     }
 
     @Override

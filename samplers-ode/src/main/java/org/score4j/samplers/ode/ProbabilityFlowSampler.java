@@ -98,7 +98,7 @@ public final class ProbabilityFlowSampler implements Sampler {
                 x = euler;
                 denoised = next == 0 ? x.dup() : null;
             }
-            Chains.checkFinite(x, NAME, i + 1, next);
+            NonFiniteException.requireFiniteChains(x, NAME, i + 1, next, NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(i + 1, evaluations, next, x, denoised));
         }
         return x;
@@ -123,10 +123,10 @@ public final class ProbabilityFlowSampler implements Sampler {
                     + "changes too fast for rtol = " + rtol + " and atol = " + atol);
         }
         INDArray x = r.state();
-        Chains.checkFinite(x, NAME + " (rk45)", step[0], to);
+        NonFiniteException.requireFiniteChains(x, NAME + " (rk45)", step[0], to, NonFiniteException.COARSE_GRID);
         if (grid.endsAtZero()) {
             x = score.denoise(x, to);
-            Chains.checkFinite(x, NAME + " (rk45, denoising step)", step[0] + 1, 0);
+            NonFiniteException.requireFiniteChains(x, NAME + " (rk45, denoising step)", step[0] + 1, 0, NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(step[0] + 1, r.evaluations() + 1, 0, x, x.dup()));
         }
         return x;
@@ -144,7 +144,7 @@ public final class ProbabilityFlowSampler implements Sampler {
 
     @Override
     public Optional<String> incompatibility(SamplingGrid grid) {
-        Optional<String> two = Chains.needsTwoValues(NAME, grid);
+        Optional<String> two = grid.needsTwoValues(NAME);
         if (two.isPresent() || solver != Solver.RK45 || grid.smallestPositive() < grid.largest()) {
             return two;
         }

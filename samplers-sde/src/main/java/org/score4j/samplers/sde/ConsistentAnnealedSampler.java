@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplerStep;
+import org.score4j.api.NonFiniteException;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
@@ -71,9 +72,9 @@ public final class ConsistentAnnealedSampler implements Sampler {
                 x.addi(s.muli(sigma * sigma));
                 denoised = x.dup();
             } else {
-                x.addi(s.muli(eta * sigma * sigma)).addi(Chains.normal(noise, x).muli(beta * next));
+                x.addi(s.muli(eta * sigma * sigma)).addi(noise.normalLike(x).muli(beta * next));
             }
-            Chains.checkFinite(x, NAME, i + 1, next);
+            NonFiniteException.requireFiniteChains(x, NAME, i + 1, next, NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(i + 1, i + 1, next, x, denoised));
         }
         return x;

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplerStep;
+import org.score4j.api.NonFiniteException;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
@@ -70,7 +71,7 @@ public final class EdmSampler implements Sampler {
             double gamma = t >= tMin && t <= tMax ? Math.min(churn / steps, MAX_GAMMA) : 0;
             double tHat = t * (1 + gamma);
             if (gamma > 0) {
-                x.addi(Chains.normal(noise, x).muli(noiseScale * Math.sqrt(tHat * tHat - t * t)));
+                x.addi(noise.normalLike(x).muli(noiseScale * Math.sqrt(tHat * tHat - t * t)));
             }
             INDArray denoised = score.denoise(x, tHat);
             evaluations++;
@@ -83,7 +84,7 @@ public final class EdmSampler implements Sampler {
             } else {
                 x = euler;
             }
-            Chains.checkFinite(x, NAME, i + 1, next);
+            NonFiniteException.requireFiniteChains(x, NAME, i + 1, next, NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(i + 1, evaluations, next, x, denoised));
         }
         return x;
@@ -96,7 +97,7 @@ public final class EdmSampler implements Sampler {
 
     @Override
     public Optional<String> incompatibility(SamplingGrid grid) {
-        return Chains.needsTwoValues(NAME, grid);
+        return grid.needsTwoValues(NAME);
     }
 
     @Override

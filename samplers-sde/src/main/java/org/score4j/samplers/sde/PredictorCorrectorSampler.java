@@ -7,6 +7,7 @@ import org.score4j.api.LangevinStep;
 import org.score4j.api.NoiseSchedule;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplerStep;
+import org.score4j.api.NonFiniteException;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
@@ -67,14 +68,14 @@ public final class PredictorCorrectorSampler implements Sampler {
             double sigma = levels.sigma(i);
             double alpha = LangevinStep.fromSnr(snr, sigma);
             for (int m = 0; m < correctorSteps; m++) {
-                LangevinStep.apply(x, score.score(x, sigma), alpha, Chains.normal(noise, x));
-                Chains.checkFinite(x, NAME + " (corrector)", ++step, sigma);
+                LangevinStep.apply(x, score.score(x, sigma), alpha, noise.normalLike(x));
+                NonFiniteException.requireFiniteChains(x, NAME + " (corrector)", ++step, sigma, NonFiniteException.COARSE_GRID);
                 listener.afterStep(new SamplerStep(step, step, sigma, x, null));
             }
             if (i + 1 < grid.size()) {
                 double next = grid.sigma(i + 1);
                 INDArray denoised = ReverseDiffusionSampler.step(x, score, sigma, next, noise);
-                Chains.checkFinite(x, NAME + " (predictor)", ++step, next);
+                NonFiniteException.requireFiniteChains(x, NAME + " (predictor)", ++step, next, NonFiniteException.COARSE_GRID);
                 listener.afterStep(new SamplerStep(step, step, next, x, denoised));
             }
         }
@@ -88,7 +89,7 @@ public final class PredictorCorrectorSampler implements Sampler {
 
     @Override
     public Optional<String> incompatibility(SamplingGrid grid) {
-        return Chains.needsTwoValues(NAME, grid);
+        return grid.needsTwoValues(NAME);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.api.Sampler;
 import org.score4j.api.SamplerStep;
+import org.score4j.api.NonFiniteException;
 import org.score4j.api.SamplingGrid;
 import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
@@ -34,7 +35,7 @@ public final class ReverseDiffusionSampler implements Sampler {
         INDArray x = start.dup();
         for (int i = 0; i + 1 < grid.size(); i++) {
             INDArray denoised = step(x, score, grid.sigma(i), grid.sigma(i + 1), noise);
-            Chains.checkFinite(x, NAME, i + 1, grid.sigma(i + 1));
+            NonFiniteException.requireFiniteChains(x, NAME, i + 1, grid.sigma(i + 1), NonFiniteException.COARSE_GRID);
             listener.afterStep(new SamplerStep(i + 1, i + 1, grid.sigma(i + 1), x, denoised));
         }
         return x;
@@ -51,7 +52,7 @@ public final class ReverseDiffusionSampler implements Sampler {
             return x.dup();
         }
         double jump = sigma * sigma - next * next;
-        x.addi(s.muli(jump)).addi(Chains.normal(noise, x).muli(Math.sqrt(jump)));
+        x.addi(s.muli(jump)).addi(noise.normalLike(x).muli(Math.sqrt(jump)));
         return null;
     }
 
@@ -62,7 +63,7 @@ public final class ReverseDiffusionSampler implements Sampler {
 
     @Override
     public Optional<String> incompatibility(SamplingGrid grid) {
-        return Chains.needsTwoValues(NAME, grid);
+        return grid.needsTwoValues(NAME);
     }
 
     @Override
