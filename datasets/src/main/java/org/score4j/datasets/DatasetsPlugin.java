@@ -1,11 +1,8 @@
 package org.score4j.datasets;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 import org.score4j.api.Dataset;
 import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.spi.DatasetFactory;
@@ -26,7 +23,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
     @Override
     public List<DatasetFactory> datasets() {
         return List.of(
-                factory("mixture", "Gaussian mixture (default: NCSN's 1/5 N((-5,-5), I) + 4/5 N((5,5), I))", """
+                DatasetFactory.of("mixture", "Gaussian mixture (default: NCSN's 1/5 N((-5,-5), I) + 4/5 N((5,5), I))", """
                         # Mean of each component (all of one dimension).
                         means = [[-5, -5], [5, 5]]
                         # Weight of each component; they must sum to 1.
@@ -34,7 +31,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         # Covariance of each component: a number (variance·I) or a d×d matrix.
                         covariances = [1, 1]
                         """, DatasetsPlugin::mixture),
-                factory("rings", "concentric noisy circles, points spread evenly along their length", """
+                DatasetFactory.of("rings", "concentric noisy circles, points spread evenly along their length", """
                         # Radius of each ring.
                         radii = [2, 4, 6]
                         # Standard deviation of the Gaussian noise around each ring.
@@ -50,7 +47,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                         "Scale of the roll.", 0.5, 0.25, PointCloud::swissRoll),
                 scaledCurve("moons", "two interleaving half circles",
                         "Scale of the moons (the unit moons span about 3 × 1.5).", 3, 0.2, PointCloud::moons),
-                factory("checkerboard", "uniform on the dark squares of a checkerboard centred on 0", """
+                DatasetFactory.of("checkerboard", "uniform on the dark squares of a checkerboard centred on 0", """
                         # Squares per side.
                         cells = 4
                         # Width of the whole board.
@@ -61,7 +58,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             double width = s.positive("width");
                             return s.build(() -> PointCloud.checkerboard(cells, width));
                         }),
-                factory("digits", "handwriting-like digits 0-9 drawn procedurally (embedded, nothing to download), "
+                DatasetFactory.of("digits", "handwriting-like digits 0-9 drawn procedurally (embedded, nothing to download), "
                         + "1×28×28, labelled", """
                         # Images in the training pool, drawn once from pool-seed.
                         count = 20000
@@ -86,7 +83,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             boolean dequantize = s.flag("dequantize");
                             return s.build(() -> StrokeDigits.create(count, size, seed, dequantize, heldOut));
                         }),
-                factory("idx", "grey images in MNIST's IDX format (gzipped or not), e.g. MNIST or Fashion-MNIST, with "
+                DatasetFactory.of("idx", "grey images in MNIST's IDX format (gzipped or not), e.g. MNIST or Fashion-MNIST, with "
                         + "optional labels", """
                         # The IDX image file, e.g. /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz.
                         images = ""
@@ -122,7 +119,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                                 }
                             });
                         }),
-                factory("image-folder", "a folder of PNG or JPEG images of one size; sub-folders are classes", """
+                DatasetFactory.of("image-folder", "a folder of PNG or JPEG images of one size; sub-folders are classes", """
                         # The folder (relative paths from the working directory).
                         path = ""
                         # 1: grey, 3: red, green and blue.
@@ -135,7 +132,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                             boolean dequantize = s.flag("dequantize");
                             return fromFile(s, "path", "the folder of images", f -> ImageFolder.read(f, channels, dequantize));
                         }),
-                factory("csv", "points from a CSV file (one point a line, optional header), sampled with replacement; "
+                DatasetFactory.of("csv", "points from a CSV file (one point a line, optional header), sampled with replacement; "
                         + "optionally labelled", """
                         # The CSV file (relative paths from the working directory).
                         path = ""
@@ -204,7 +201,7 @@ public final class DatasetsPlugin implements Score4jPlugin {
                                               double noise, Curve curve) {
         String defaults = "# " + scaleDoc + "\nscale = " + scale
                 + "\n# Standard deviation of the Gaussian noise.\nnoise = " + noise + "\n";
-        return factory(name, description, defaults, s -> {
+        return DatasetFactory.of(name, description, defaults, s -> {
             double sc = s.positive("scale");
             double no = s.atLeast("noise", 0);
             return s.build(() -> curve.create(sc, no));
@@ -272,30 +269,5 @@ public final class DatasetsPlugin implements Score4jPlugin {
             }
         }
         return out;
-    }
-
-    private static DatasetFactory factory(String name, String description, String defaults,
-                                          Function<Settings, Dataset> create) {
-        return new DatasetFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Config defaults() {
-                return ConfigFactory.parseString(defaults);
-            }
-
-            @Override
-            public Dataset create(Settings settings) {
-                return create.apply(settings);
-            }
-        };
     }
 }

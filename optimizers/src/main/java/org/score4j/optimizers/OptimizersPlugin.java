@@ -1,15 +1,9 @@
 package org.score4j.optimizers;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
-import java.util.function.Function;
-import org.score4j.api.LearningRateSchedule;
-import org.score4j.api.Optimizer;
 import org.score4j.api.spi.LearningRateScheduleFactory;
 import org.score4j.api.spi.OptimizerFactory;
 import org.score4j.api.spi.Score4jPlugin;
-import org.score4j.api.spi.Settings;
 
 /** Contributes the {@code adam}, {@code adamw} and {@code sgd} optimizers and the constant, warm-up and cosine schedules. */
 public final class OptimizersPlugin implements Score4jPlugin {
@@ -22,7 +16,7 @@ public final class OptimizersPlugin implements Score4jPlugin {
     @Override
     public List<OptimizerFactory> optimizers() {
         return List.of(
-                optimizer("adam", "Adam: bias-corrected first and second moments of the gradient", """
+                OptimizerFactory.of("adam", "Adam: bias-corrected first and second moments of the gradient", """
                         # Base step size (the lr-schedule scales it per step).
                         learning-rate = 0.001
                         # Decay of the first moment, in [0, 1).
@@ -38,7 +32,7 @@ public final class OptimizersPlugin implements Score4jPlugin {
                     double eps = s.positive("epsilon");
                     return s.build(() -> new Adam(lr, b1, b2, eps, 0));
                 }),
-                optimizer("adamw", "AdamW: Adam with decoupled weight decay θ ← (1 − lr·λ)θ", """
+                OptimizerFactory.of("adamw", "AdamW: Adam with decoupled weight decay θ ← (1 − lr·λ)θ", """
                         # Base step size (the lr-schedule scales it per step).
                         learning-rate = 0.001
                         # Decay of the first moment, in [0, 1).
@@ -58,7 +52,7 @@ public final class OptimizersPlugin implements Score4jPlugin {
                     s.require(lr * wd < 1, "weight-decay", "learning-rate × weight-decay must be below 1, got " + lr * wd);
                     return s.build(() -> new Adam(lr, b1, b2, eps, wd));
                 }),
-                optimizer("sgd", "stochastic gradient descent with (optionally Nesterov) momentum", """
+                OptimizerFactory.of("sgd", "stochastic gradient descent with (optionally Nesterov) momentum", """
                         # Base step size (the lr-schedule scales it per step).
                         learning-rate = 0.01
                         # Momentum μ in [0, 1): 0 is plain SGD.
@@ -80,16 +74,16 @@ public final class OptimizersPlugin implements Score4jPlugin {
     @Override
     public List<LearningRateScheduleFactory> learningRateSchedules() {
         return List.of(
-                schedule("constant", "the base learning rate at every step", """
+                LearningRateScheduleFactory.of("constant", "the base learning rate at every step", """
                         """, s -> s.build(LearningRateSchedules::constant)),
-                schedule("warmup", "linear warm-up to the base rate, then constant", """
+                LearningRateScheduleFactory.of("warmup", "linear warm-up to the base rate, then constant", """
                         # Steps over which the rate rises linearly to the base rate.
                         warmup-steps = 200
                         """, s -> {
                     int warmup = s.integer("warmup-steps", 0);
                     return s.build(() -> LearningRateSchedules.warmup(warmup));
                 }),
-                schedule("cosine", "warm-up, then cosine decay to a fraction of the base rate at the last step", """
+                LearningRateScheduleFactory.of("cosine", "warm-up, then cosine decay to a fraction of the base rate at the last step", """
                         # Steps over which the rate rises linearly to the base rate (0: none).
                         warmup-steps = 0
                         # The rate at the last step, as a fraction of the base rate.
@@ -99,55 +93,5 @@ public final class OptimizersPlugin implements Score4jPlugin {
                     double last = s.between("final-factor", 0, 1);
                     return s.build(() -> LearningRateSchedules.cosine(warmup, last));
                 }));
-    }
-
-    private static OptimizerFactory optimizer(String name, String description, String defaults,
-                                              Function<Settings, Optimizer> create) {
-        return new OptimizerFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Config defaults() {
-                return ConfigFactory.parseString(defaults);
-            }
-
-            @Override
-            public Optimizer create(Settings settings) {
-                return create.apply(settings);
-            }
-        };
-    }
-
-    private static LearningRateScheduleFactory schedule(String name, String description, String defaults,
-                                                        Function<Settings, LearningRateSchedule> create) {
-        return new LearningRateScheduleFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Config defaults() {
-                return ConfigFactory.parseString(defaults);
-            }
-
-            @Override
-            public LearningRateSchedule create(Settings settings) {
-                return create.apply(settings);
-            }
-        };
     }
 }

@@ -1,7 +1,5 @@
 package org.score4j.schedules;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.function.Supplier;
 import org.score4j.api.NoiseSchedule;
@@ -34,11 +32,11 @@ public final class SchedulesPlugin implements Score4jPlugin {
 
     @Override
     public List<ScheduleFactory> schedules() {
-        return List.of(new Factory("geometric", "σ levels with a constant ratio (NCSN)", DEFAULTS,
+        return List.of(schedule("geometric", "σ levels with a constant ratio (NCSN)", DEFAULTS,
                         (s, max, min, levels) -> () -> new GeometricSchedule(max, min, levels)),
-                new Factory("linear", "evenly spaced σ levels", DEFAULTS,
+                schedule("linear", "evenly spaced σ levels", DEFAULTS,
                         (s, max, min, levels) -> () -> new LinearSchedule(max, min, levels)),
-                new Factory("karras", "σ levels evenly spaced in σ^(1/ρ), denser near sigma-min (Karras et al. 2022)",
+                schedule("karras", "σ levels evenly spaced in σ^(1/ρ), denser near sigma-min (Karras et al. 2022)",
                         KARRAS_DEFAULTS, (s, max, min, levels) -> {
                             double rho = s.positive("rho");
                             return () -> new KarrasSchedule(max, min, levels, rho);
@@ -51,16 +49,9 @@ public final class SchedulesPlugin implements Score4jPlugin {
         Supplier<NoiseSchedule> read(Settings s, double sigmaMax, double sigmaMin, int levels);
     }
 
-    private record Factory(String name, String description, String defaultsText, Constructor constructor)
-            implements ScheduleFactory {
-
-        @Override
-        public Config defaults() {
-            return ConfigFactory.parseString(defaultsText);
-        }
-
-        @Override
-        public NoiseSchedule create(Settings s) {
+    /** A schedule reading the shared keys (checked together), then its own through {@code constructor}. */
+    private static ScheduleFactory schedule(String name, String description, String defaults, Constructor constructor) {
+        return ScheduleFactory.of(name, description, defaults, s -> {
             double max = s.positive("sigma-max");
             double min = s.positive("sigma-min");
             int levels = s.integer("levels", 1);
@@ -69,6 +60,6 @@ public final class SchedulesPlugin implements Score4jPlugin {
                     "must be greater than sigma-min (" + min + "), got " + max);
             Supplier<NoiseSchedule> build = constructor.read(s, max, min, levels);
             return s.build(build);
-        }
+        });
     }
 }

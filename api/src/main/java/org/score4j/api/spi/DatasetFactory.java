@@ -1,7 +1,23 @@
 package org.score4j.api.spi;
 
+import java.util.function.Function;
 import org.score4j.api.Dataset;
 
 /** A named factory of data sets, selected by the {@code name} key of its configuration section. */
 public interface DatasetFactory extends ComponentFactory<Dataset> {
+
+    /**
+     * A factory named {@code name}: {@code description} is its line in {@code score4j plugins}, {@code defaults} the
+     * HOCON text of every key it reads with its default (comments above a key document it), {@code create} reads the
+     * settings and builds the component (finishing with {@link Settings#build}).
+     */
+    static DatasetFactory of(String name, String description, String defaults,
+                   Function<Settings, Dataset> create) {
+        final class Of extends DescribedFactory<Dataset> implements DatasetFactory {
+            Of() {
+                super(name, description, defaults, create);
+            }
+        }
+        return new Of();
+    }
 }

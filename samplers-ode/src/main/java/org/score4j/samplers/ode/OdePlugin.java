@@ -1,15 +1,10 @@
 package org.score4j.samplers.ode;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
-import org.score4j.api.Sampler;
 import org.score4j.api.spi.SamplerFactory;
 import org.score4j.api.spi.Score4jPlugin;
-import org.score4j.api.spi.Settings;
 
 /**
  * Contributes the deterministic samplers of the probability-flow ODE: {@code probability-flow} and
@@ -25,7 +20,7 @@ public final class OdePlugin implements Score4jPlugin {
     @Override
     public List<SamplerFactory> samplers() {
         return List.of(
-                new Factory(ProbabilityFlowSampler.NAME,
+                SamplerFactory.of(ProbabilityFlowSampler.NAME,
                         "the probability-flow ODE dx/dσ = −σ·s(x, σ) by Euler, Heun or adaptive RK45 (Dormand-Prince)",
                         """
                         # euler or heun step between consecutive grid values; rk45 (adaptive Dormand-Prince) uses only
@@ -47,21 +42,8 @@ public final class OdePlugin implements Score4jPlugin {
                                     ProbabilityFlowSampler.Solver.valueOf(solver.toUpperCase(Locale.ROOT));
                             return s.build(() -> new ProbabilityFlowSampler(chosen, rtol, atol, max));
                         }),
-                new Factory(DpmSolverPlusPlus2MSampler.NAME,
+                SamplerFactory.of(DpmSolverPlusPlus2MSampler.NAME,
                         "DPM-Solver++(2M): second-order multistep probability-flow solver on the denoiser (Lu et al. 2022)",
                         "", s -> s.build(DpmSolverPlusPlus2MSampler::new)));
-    }
-
-    private record Factory(String name, String description, String defaultsText, Function<Settings, Sampler> reader)
-            implements SamplerFactory {
-        @Override
-        public Config defaults() {
-            return ConfigFactory.parseString(defaultsText);
-        }
-
-        @Override
-        public Sampler create(Settings settings) {
-            return reader.apply(settings);
-        }
     }
 }

@@ -1,13 +1,8 @@
 package org.score4j.samplers.sde;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
-import java.util.function.Function;
-import org.score4j.api.Sampler;
 import org.score4j.api.spi.SamplerFactory;
 import org.score4j.api.spi.Score4jPlugin;
-import org.score4j.api.spi.Settings;
 
 /**
  * Contributes the stochastic samplers of the variance-exploding SDE: {@code reverse-diffusion},
@@ -23,10 +18,10 @@ public final class SdePlugin implements Score4jPlugin {
     @Override
     public List<SamplerFactory> samplers() {
         return List.of(
-                new Factory(ReverseDiffusionSampler.NAME,
+                SamplerFactory.of(ReverseDiffusionSampler.NAME,
                         "Euler-Maruyama on the reverse VE SDE (score SDE's reverse-diffusion predictor), Tweedie step to 0",
                         "", s -> s.build(ReverseDiffusionSampler::new)),
-                new Factory(PredictorCorrectorSampler.NAME,
+                SamplerFactory.of(PredictorCorrectorSampler.NAME,
                         "score SDE's PC sampler (VE): annealed-Langevin corrector, then a reverse-diffusion predictor step",
                         """
                         # Signal-to-noise ratio r of the corrector, below 1: at level σ it steps α = 4·(r·σ)² (score SDE's
@@ -41,7 +36,7 @@ public final class SdePlugin implements Score4jPlugin {
                                     + "diverges), got " + snr);
                             return s.build(() -> new PredictorCorrectorSampler(snr, steps));
                         }),
-                new Factory(ConsistentAnnealedSampler.NAME,
+                SamplerFactory.of(ConsistentAnnealedSampler.NAME,
                         "consistent annealed sampling on geometric levels (Jolicoeur-Martineau et al. 2020, Algorithm 2)",
                         """
                         # ε (the paper's step_lr, squared data units): level i steps η·σ_i²·s with η = ε/σ_L², then adds
@@ -52,7 +47,7 @@ public final class SdePlugin implements Score4jPlugin {
                             double eps = s.positive("step-size");
                             return s.build(() -> new ConsistentAnnealedSampler(eps));
                         }),
-                new Factory(EdmSampler.NAME,
+                SamplerFactory.of(EdmSampler.NAME,
                         "EDM's stochastic Heun sampler on the denoiser (Karras et al. 2022, Algorithm 2)",
                         """
                         # S_churn: noise added back over the whole run; each step raises σ by γ = min(S_churn/N, √2 − 1).
@@ -72,18 +67,5 @@ public final class SdePlugin implements Score4jPlugin {
                             s.require(tMax >= tMin, "s-tmax", "must be at least s-tmin (" + tMin + "), got " + tMax);
                             return s.build(() -> new EdmSampler(churn, tMin, tMax, noise));
                         }));
-    }
-
-    private record Factory(String name, String description, String defaultsText, Function<Settings, Sampler> reader)
-            implements SamplerFactory {
-        @Override
-        public Config defaults() {
-            return ConfigFactory.parseString(defaultsText);
-        }
-
-        @Override
-        public Sampler create(Settings settings) {
-            return reader.apply(settings);
-        }
     }
 }
