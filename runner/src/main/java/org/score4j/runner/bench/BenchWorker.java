@@ -19,6 +19,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.Sampler;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.StepListener;
 import org.score4j.core.app.Application;
@@ -32,18 +33,20 @@ import org.score4j.core.training.TrainingStep;
 
 /**
  * Runs one workload in this JVM and prints one line, {@code BENCH-RESULT {json}}: the rate of each timed repeat, the
- * memory high-water marks, the model's FLOPs per item, and the same workload as a specification for the PyTorch
- * peer. {@code score4j bench} starts one worker process per workload, so each peak belongs to one workload.
+ * memory high-water marks, the model's FLOPs per item, the 1024³ sgemm rate of this process's BLAS and of oneDNN, what
+ * this process runs on (its BLAS and the kernels it chose, the thread variables in force), and the same workload as a
+ * specification for the PyTorch peer. {@code score4j bench} starts one worker process per workload and round, so each
+ * peak belongs to one workload.
  */
 public final class BenchWorker {
     static final String PREFIX = "BENCH-RESULT ";
-    /** The least warm-up time of a workload, on both sides. */
+    /** The least warm-up time of a workload, on both sides, unless {@code --warmup} says otherwise. */
     static final double WARMUP_SECONDS = 3;
 
     private BenchWorker() {
     }
 
-    /** Arguments: workload name, repeats, threads, plugin directory, whether to measure the matrix-multiply peak. */
+    /** Arguments: workload name, repeats, threads, plugin directory, least warm-up seconds. */
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         // SameDiff writes to standard output; keep it for the result line alone.
@@ -52,14 +55,15 @@ public final class BenchWorker {
         int repeats = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         Application app = new Application(Catalog.discover(Path.of(args[3])));
-        boolean matmul = Boolean.parseBoolean(args[4]);
+        double warmupSeconds = Double.parseDouble(args[4]);
         Map<String, Object> result = measure(app.resolve(ConfigFactory.parseString(workload.config())), workload,
-                repeats, threads, matmul);
+                repeats, threads, warmupSeconds);
         out.println(PREFIX + new ObjectMapper().writeValueAsString(result));
         out.flush();
     }
 
-    static Map<String, Object> measure(ResolvedRun run, Workload workload, int repeats, int threads, boolean matmul) {
+    static Map<String, Object> measure(ResolvedRun run, Workload workload, int repeats, int threads,
+                                       double warmupSeconds) {
         double scale = Models.dataScale(run);
         ScoreModel model = Models.build(run, Models.spec(run, scale));
         long items;
@@ -79,15 +83,15 @@ public final class BenchWorker {
                         run.train().clipNorm(), run.train().emaRate());
             };
             block = () -> repeat(one, workload.stepsPerRepeat());
-            warmup = () -> warmUp(one, workload.warmup());
+            warmup = () -> warmUp(one, workload.warmup(), warmupSeconds);
             items = (long) batch * workload.stepsPerRepeat();
         } else {
             ChainSampling chains = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
                     run.data().exampleShape());
             Runnable one = () -> chains.run(b -> StepListener.NONE);
-            block = one;
-            warmup = () -> warmUp(one, workload.warmup());
-            items = (long) run.sample().count() * run.sampler().evaluations(run.grid());
+            block = () -> repeat(one, workload.stepsPerRepeat());
+            warmup = () -> warmUp(one, workload.warmup(), warmupSeconds);
+            items = (long) run.sample().count() * run.sampler().evaluations(run.grid()) * workload.stepsPerRepeat();
         }
         long baseline = MemoryReadings.rssKib("VmRSS");
         warmup.run();
@@ -107,19 +111,21 @@ public final class BenchWorker {
         m.put("baseline_rss_kib", baseline);
         m.put("heap_peak_bytes", heapPeak());
         m.put("offheap_peak_bytes", offHeapPeak);
-        m.put("matmul_flops", matmul ? matmulPeak() : null);
+        m.put("matmul_flops", matmulPeak());
+        m.put("onednn_matmul_flops", OneDnnPeak.flops());
         m.put("threads", threads);
-        m.put("peer", peerSpec(run, workload, scale, repeats, threads, matmul));
+        m.put("system", BenchSystem.score4jSide());
+        m.put("peer", peerSpec(run, workload, scale, repeats, threads, warmupSeconds));
         return m;
     }
 
     /**
-     * Runs {@code r} at least {@code times} times and for at least {@link #WARMUP_SECONDS}: the JIT compiles the
-     * fused kernels only after thousands of calls, and a few large steps do not reach that.
+     * Runs {@code r} at least {@code times} times and for at least {@code seconds}: the JIT compiles the fused kernels
+     * only after thousands of calls, and a few large steps do not reach that.
      */
-    private static void warmUp(Runnable r, int times) {
+    private static void warmUp(Runnable r, int times, double seconds) {
         long started = System.nanoTime();
-        for (int i = 0; i < times || System.nanoTime() - started < WARMUP_SECONDS * 1e9; i++) {
+        for (int i = 0; i < times || System.nanoTime() - started < seconds * 1e9; i++) {
             r.run();
         }
     }
@@ -140,7 +146,7 @@ public final class BenchWorker {
         return sum;
     }
 
-    /** The best of ten 1024³ single-precision matrix products through ND4J's BLAS, in FLOP/s. */
+    /** The best of ten 1024³ single-precision matrix products through ND4J's BLAS (OpenBLAS), in FLOP/s. */
     static double matmulPeak() {
         int n = 1024;
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
@@ -160,7 +166,7 @@ public final class BenchWorker {
 
     /** The same workload for the PyTorch peer (torch_peer.py): architecture, levels, batch, sampler settings. */
     private static Map<String, Object> peerSpec(ResolvedRun run, Workload workload, double scale, int repeats,
-                                                int threads, boolean matmul) {
+                                                int threads, double warmupSeconds) {
         Config c = run.resolved();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("task", workload.task() == Workload.Task.TRAIN ? "train" : "sample");
@@ -188,18 +194,37 @@ public final class BenchWorker {
         p.put("learning_rate", run.optimizer().learningRate());
         p.put("ema_rate", run.train().emaRate());
         p.put("chains", run.sample().count());
+        p.put("start", run.sample().start().resolve(run.sampler()) == Sampler.Start.PRIOR ? "prior" : "box");
         p.put("low", run.sample().low());
         p.put("high", run.sample().high());
-        p.put("step_size", c.getDouble("sampler.step-size"));
-        p.put("steps_per_level", c.getInt("sampler.steps-per-level"));
-        p.put("denoise", run.grid().endsAtZero());
+        p.put("grid", run.grid().sigmas());
+        String sampler = run.name(ComponentSlot.SAMPLER);
+        p.put("sampler", sampler);
+        switch (sampler) {
+            case "annealed-langevin" -> {
+                p.put("step_size", c.getDouble("sampler.step-size"));
+                p.put("steps_per_level", c.getInt("sampler.steps-per-level"));
+            }
+            case "edm" -> {
+                p.put("s_churn", c.getDouble("sampler.s-churn"));
+                p.put("s_tmin", c.getDouble("sampler.s-tmin"));
+                p.put("s_tmax", c.getDouble("sampler.s-tmax"));
+                p.put("s_noise", c.getDouble("sampler.s-noise"));
+            }
+            case "probability-flow" -> p.put("solver", c.getString("sampler.solver"));
+            default -> {
+                if (workload.task() == Workload.Task.SAMPLE) {
+                    throw new IllegalStateException("no PyTorch peer for sampler " + sampler);
+                }
+            }
+        }
+        p.put("evaluations", run.sampler().evaluations(run.grid()));
         p.put("steps", workload.stepsPerRepeat());
         p.put("warmup", workload.warmup());
-        p.put("warmup_seconds", WARMUP_SECONDS);
+        p.put("warmup_seconds", warmupSeconds);
         p.put("repeats", repeats);
         p.put("threads", threads);
         p.put("seed", run.seed());
-        p.put("matmul", matmul);
         return p;
     }
 

@@ -7,7 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,24 +16,37 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.score4j.core.UserError;
-import org.score4j.core.output.Provenance;
 
 /**
- * Runs workloads side by side: each in a fresh score4j JVM ({@link BenchWorker}) and then in a fresh PyTorch process
- * ({@link TorchPeer}) with the same thread count, so that peaks and warm-ups belong to one workload.
+ * Runs workloads against the PyTorch peer in interleaved rounds: in each round, for each thread count and workload, a
+ * fresh score4j JVM ({@link BenchWorker}) and then a fresh PyTorch process ({@link TorchPeer}) with the same thread
+ * count. A round's ratio compares two processes that ran back to back, so a machine that slows down or speeds up
+ * between rounds moves both sides of a ratio; the table reports each workload's median ratio over the rounds with its
+ * range ({@link BenchReport}). Every process also times a 1024³ sgemm, so the peaks come from the same run.
  */
 public final class Benchmark {
     private final Path plugins;
-    private final int threads;
+    private final List<Integer> threads;
+    private final int rounds;
     private final int repeats;
+    private final double warmupSeconds;
     private final boolean noPeer;
     private final String python;
     private final PrintStream progress;
 
-    public Benchmark(Path plugins, int threads, int repeats, boolean noPeer, String python, PrintStream progress) {
+    /**
+     * @param threads       the native thread counts to measure, each on both sides
+     * @param rounds        score4j/PyTorch process pairs per workload and thread count
+     * @param repeats       timed repeats inside each process; a process's rate is their median
+     * @param warmupSeconds least warm-up time inside each process before its repeats
+     */
+    public Benchmark(Path plugins, List<Integer> threads, int rounds, int repeats, double warmupSeconds, boolean noPeer,
+                     String python, PrintStream progress) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
-        this.threads = threads;
+        this.threads = List.copyOf(threads);
+        this.rounds = rounds;
         this.repeats = repeats;
+        this.warmupSeconds = warmupSeconds;
         this.noPeer = noPeer;
         this.python = python;
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -53,65 +66,98 @@ public final class Benchmark {
             }
             progress.println("score4j bench: " + peer.problem());
         }
-        List<BenchReport.Row> rows = new ArrayList<>();
-        Map<String, Object> json = new LinkedHashMap<>();
-        List<Object> results = new ArrayList<>();
-        Double ndMatmul = null;
-        Double torchMatmul = null;
-        String blas = null;
-        for (int i = 0; i < workloads.size(); i++) {
-            Workload w = workloads.get(i);
-            progress.printf(Locale.ROOT, "[%d/%d] %s: score4j ...%n", i + 1, workloads.size(), w.name());
-            Map<String, Object> s = worker(w, i == 0, log);
-            progress.println("        score4j " + summary(s));
-            if (i == 0) {
-                ndMatmul = ((Number) s.get("matmul_flops")).doubleValue();
+        String loadBefore = loadAverage();
+        long started = System.nanoTime();
+        // cells.get(t).get(w): the rounds of workload w at thread count t.
+        List<List<List<BenchReport.Round>>> cells = new ArrayList<>();
+        for (int t = 0; t < threads.size(); t++) {
+            List<List<BenchReport.Round>> perWorkload = new ArrayList<>();
+            for (int w = 0; w < workloads.size(); w++) {
+                perWorkload.add(new ArrayList<>());
             }
-            Map<String, Object> t = null;
-            String problem = peer.problem();
-            if (peer.peer() != null) {
-                progress.printf(Locale.ROOT, "[%d/%d] %s: PyTorch ...%n", i + 1, workloads.size(), w.name());
-                @SuppressWarnings("unchecked")
-                Map<String, Object> spec = (Map<String, Object>) s.get("peer");
-                try {
-                    t = peer.peer().run(spec, threads, log);
-                    progress.println("        PyTorch " + summary(t));
-                    if (t.get("matmul_flops") instanceof Number n) {
-                        torchMatmul = n.doubleValue();
+            cells.add(perWorkload);
+        }
+        List<Map<String, Object>> sequence = new ArrayList<>();
+        int total = rounds * threads.size() * workloads.size();
+        int done = 0;
+        for (int r = 1; r <= rounds; r++) {
+            for (int t = 0; t < threads.size(); t++) {
+                int n = threads.get(t);
+                for (int i = 0; i < workloads.size(); i++) {
+                    Workload w = workloads.get(i);
+                    done++;
+                    progress.printf(Locale.ROOT, "[%d/%d] round %d/%d, %s, %d thread%s: score4j ...%n", done, total, r,
+                            rounds, w.name(), n, n == 1 ? "" : "s");
+                    long from = System.currentTimeMillis();
+                    Map<String, Object> s = worker(w, n, log);
+                    sequence.add(event("score4j", w, n, r, from));
+                    progress.println("        score4j " + summary(s));
+                    Map<String, Object> p = null;
+                    String problem = peer.problem();
+                    if (peer.peer() != null) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> spec = (Map<String, Object>) s.get("peer");
+                        from = System.currentTimeMillis();
+                        try {
+                            p = peer.peer().run(spec, n, log);
+                            problem = null;
+                            sequence.add(event("pytorch", w, n, r, from));
+                            progress.println("        PyTorch " + summary(p));
+                        } catch (IOException e) {
+                            problem = e.getMessage();
+                            sequence.add(event("pytorch-failed", w, n, r, from));
+                            progress.println("        PyTorch failed: " + problem);
+                        }
                     }
-                    blas = Objects.toString(t.get("blas"), null);
-                } catch (IOException e) {
-                    problem = e.getMessage();
-                    progress.println("        PyTorch failed: " + problem);
+                    BenchReport.Round round = new BenchReport.Round(r, s, p, problem);
+                    cells.get(t).get(i).add(round);
+                    if (round.ratio() != null) {
+                        progress.printf(Locale.ROOT, "        round %d ratio %.2f×%n", r, round.ratio());
+                    }
                 }
             }
-            rows.add(new BenchReport.Row(w, s, t, t == null ? problem : null));
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("workload", w.name());
-            entry.put("description", w.description());
-            entry.put("score4j", s);
-            entry.put("pytorch", t);
-            results.add(entry);
         }
-        String header = header(ndMatmul, peer, torchMatmul, blas);
-        json.put("header", header);
-        json.put("threads", threads);
-        json.put("repeats", repeats);
-        json.put("workloads", results);
-        return new Result(BenchReport.markdown(rows, header), json);
+        String loadAfter = loadAverage();
+        List<BenchReport.Table> tables = new ArrayList<>();
+        for (int t = 0; t < threads.size(); t++) {
+            List<BenchReport.Cell> row = new ArrayList<>();
+            for (int i = 0; i < workloads.size(); i++) {
+                row.add(new BenchReport.Cell(workloads.get(i), cells.get(t).get(i)));
+            }
+            tables.add(new BenchReport.Table(threads.get(t), row));
+        }
+        BenchReport.Run run = new BenchReport.Run(tables, rounds, repeats, warmupSeconds, peer.version(),
+                peer.problem(), BenchSystem.cpu(), loadBefore, loadAfter, (System.nanoTime() - started) / 1e9);
+        Map<String, Object> json = BenchReport.json(run);
+        json.put("sequence", sequence);
+        return new Result(BenchReport.markdown(run), json);
     }
 
-    private Map<String, Object> worker(Workload w, boolean matmul, Path log) throws IOException, InterruptedException {
+    private static Map<String, Object> event(String side, Workload w, int threads, int round, long from) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("side", side);
+        e.put("workload", w.name());
+        e.put("threads", threads);
+        e.put("round", round);
+        e.put("started", Instant.ofEpochMilli(from).toString());
+        e.put("started_ms", from);
+        e.put("ended_ms", System.currentTimeMillis());
+        return e;
+    }
+
+    private Map<String, Object> worker(Workload w, int n, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // For the worker to ask the OpenBLAS it loaded which kernels it chose (BenchSystem.nativeString).
+        command.addAll(BenchSystem.foreignOptions());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BenchWorker.class.getName());
-        command.addAll(List.of(w.name(), Integer.toString(repeats), Integer.toString(threads), plugins.toString(),
-                Boolean.toString(matmul)));
+        command.addAll(List.of(w.name(), Integer.toString(repeats), Integer.toString(n), plugins.toString(),
+                Double.toString(warmupSeconds)));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
         // The launcher's thread settings, for a bench started without it (the peer runs with libgomp's defaults).
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().putIfAbsent("GOMP_SPINCOUNT", "10000");
@@ -138,36 +184,13 @@ public final class Benchmark {
                 rates.stream().mapToDouble(d -> d).max().orElse(0), ((Number) r.get("peak_rss_kib")).longValue() / 1024);
     }
 
-    private String header(Double ndMatmul, TorchPeer.Either peer, Double torchMatmul, String blas) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "score4j bench, %s: %s, %d cores; %d native threads on both sides; medians "
-                        + "of %d repeats%n%n", LocalDate.now(), cpuModel(), Runtime.getRuntime().availableProcessors(),
-                threads, repeats));
-        b.append(String.format(Locale.ROOT, "- score4j %s on DL4J %s, %s (%s), Java %s",
-                Provenance.versions().getProperty("score4j.version", "?"),
-                Provenance.versions().getProperty("dl4j.version", "?"), Provenance.versions().getProperty("nd4j.backend", "?"),
-                Provenance.nativeBuild(), System.getProperty("java.version")));
-        if (ndMatmul != null) {
-            b.append(String.format(Locale.ROOT, "; 1024³ sgemm peak %.0f GFLOP/s", ndMatmul / 1e9));
-        }
-        b.append('\n');
-        if (peer.peer() != null) {
-            b.append(String.format(Locale.ROOT, "- PyTorch %s (BLAS %s)", peer.version(), blas == null ? "?" : blas));
-            if (torchMatmul != null) {
-                b.append(String.format(Locale.ROOT, "; 1024³ sgemm peak %.0f GFLOP/s", torchMatmul / 1e9));
-            }
-            b.append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String cpuModel() {
+    /** The 1-, 5- and 15-minute load averages, from /proc/loadavg. */
+    static String loadAverage() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
-
 }

@@ -55,10 +55,11 @@ final class TorchPeer {
     /** Runs the workload described by {@code spec}; the parsed result line. */
     Map<String, Object> run(Map<String, Object> spec, int threads, Path log) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), new ObjectMapper().writeValueAsString(spec));
+        // PyTorch as its users run it: the thread count set the usual way (OMP_NUM_THREADS, which OpenBLAS reads too,
+        // and torch.set_num_threads in the script) and libgomp's own waiting, not the launcher's settings for
+        // score4j's threads (with OMP_WAIT_POLICY=PASSIVE its batch-256 MLP training ran at about 0.6x its default
+        // speed). Anything else in the environment (OPENBLAS_CORETYPE, say) reaches both sides; the header names it.
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
-        // PyTorch as its users run it: libgomp's own waiting, not the launcher's settings for score4j's threads
-        // (with OMP_WAIT_POLICY=PASSIVE its batch-256 MLP training ran at about 0.6x its default speed here).
         pb.environment().remove("OMP_WAIT_POLICY");
         pb.environment().remove("GOMP_SPINCOUNT");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

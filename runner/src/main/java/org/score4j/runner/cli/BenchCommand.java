@@ -13,20 +13,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmark training and sampling against PyTorch doing the same work on the "
-        + "same machine: examples/s, score evaluations/s, FLOP/s and peak memory, with the ratio score4j / PyTorch.")
+        + "same machine, the two sides interleaved in rounds of fresh processes: the ratio score4j / PyTorch per round "
+        + "(median and range), examples/s or score evaluations/s, FLOP/s against each side's sgemm peak, peak memory.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", paramLabel = "NAME",
             description = "workloads to run (default: all): mlp-train-256, mlp-train-4096, mlp-sample-10k, "
-                    + "unet-train-64, unet-sample-64")
+                    + "edm-sample-10k, pflow-sample-10k, unet-train-64, unet-sample-64")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--repeats", defaultValue = "5", paramLabel = "N",
-            description = "timed repeats per workload and side; the table shows medians (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "interleaved rounds (a score4j process, then a PyTorch process) per workload and thread "
+                    + "count; the table shows the per-round ratio's median and range (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
+            description = "timed repeats inside each process; a process's rate is their median (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "native threads for both sides (default: OMP_NUM_THREADS, else the number of cores)")
-    Integer threads;
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "SECONDS",
+            description = "least warm-up time inside each process before its repeats (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "native threads for both sides, or a list (1,2) for one table each (default: "
+                    + "OMP_NUM_THREADS, else the number of cores)")
+    List<Integer> threads = new ArrayList<>();
 
     @Option(names = "--no-peer", description = "run score4j only")
     boolean noPeer;
@@ -50,15 +61,23 @@ public final class BenchCommand implements Callable<Integer> {
         if (repeats < 1) {
             throw new org.score4j.core.UserError("--repeats must be >= 1, got " + repeats);
         }
-        int n = threads != null ? threads : defaultThreads();
-        if (n < 1) {
-            throw new org.score4j.core.UserError("--threads must be >= 1, got " + n);
+        if (rounds < 1) {
+            throw new org.score4j.core.UserError("--rounds must be >= 1, got " + rounds);
+        }
+        if (!(warmup >= 0) || !Double.isFinite(warmup)) {
+            throw new org.score4j.core.UserError("--warmup must be a number of seconds >= 0, got " + warmup);
+        }
+        List<Integer> counts = threads.isEmpty() ? List.of(defaultThreads()) : threads;
+        for (int n : counts) {
+            if (n < 1) {
+                throw new org.score4j.core.UserError("--threads must be >= 1, got " + n);
+            }
         }
         List<org.score4j.runner.bench.Workload> chosen = org.score4j.runner.bench.Workload.named(workloads);
         try (RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force, "score4j bench")) {
-            Benchmark.Result result = new Benchmark(plugins, n, repeats, noPeer, python, System.err)
-                    .run(chosen, dir.path());
+            Benchmark.Result result = new Benchmark(plugins, counts.stream().distinct().toList(), rounds, repeats, warmup,
+                    noPeer, python, System.err).run(chosen, dir.path());
             dir.writeText("bench.md", result.markdown() + "\n");
             dir.writeText("bench.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(result.json()) + "\n");

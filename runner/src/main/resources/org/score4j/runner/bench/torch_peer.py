@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The PyTorch side of `score4j bench`: one workload, given as JSON by the benchmark, done the way a PyTorch user
 would write it (the same network, initialisation scheme, objective, sampler, batch and thread count), timed the
-same way. Prints one JSON line with the throughput of each repeat and the peak resident memory."""
+same way. Prints one JSON line with the throughput of each repeat, the peak resident memory, a 1024³ sgemm rate and
+what the process runs on (its BLAS library and kernels, the threading variables in force)."""
+import ctypes
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -163,25 +166,80 @@ def training(spec, model):
     return step
 
 
+def start_state(spec, shape, grid):
+    if spec.get("start") == "prior":
+        return torch.randn(shape) * grid[0]
+    return torch.rand(shape) * (spec["high"] - spec["low"]) + spec["low"]
+
+
 def sampling(spec, model):
-    """A whole annealed Langevin run (NCSN Alg. 1, then the Tweedie step) on `chains` chains started uniform on
-    [low, high]; counts one score evaluation per chain and step."""
-    sigmas = spec["sigmas"]
-    chains, eps, per_level = spec["chains"], spec["step_size"], spec["steps_per_level"]
+    """A whole sampling run on `chains` chains over the sampling grid score4j used (its σ values, ending with 0 when
+    the run denoises), written as a PyTorch user writes these samplers; counts one score evaluation per chain and
+    network call."""
+    grid = spec["grid"]
+    chains = spec["chains"]
     shape = (chains, spec["dimension"]) if spec["model"] == "mlp" else (chains, *spec["shape"])
-    evaluations = len(sigmas) * per_level + (1 if spec["denoise"] else 0)
+    calls = [0]
+
+    def score(x, sigma):
+        calls[0] += 1
+        return model(x, torch.full((chains,), sigma))
+
+    def annealed_langevin():
+        """NCSN Alg. 1 on the grid's positive levels, then the Tweedie step when the grid ends at 0."""
+        eps, per_level = spec["step_size"], spec["steps_per_level"]
+        levels = [sigma for sigma in grid if sigma > 0]
+        x = start_state(spec, shape, grid)
+        for sigma in levels:
+            alpha = eps * sigma ** 2 / levels[-1] ** 2
+            for _ in range(per_level):
+                x.add_(score(x, sigma), alpha=alpha / 2).add_(torch.randn_like(x), alpha=math.sqrt(alpha))
+        if grid[-1] == 0:
+            x.add_(score(x, levels[-1]), alpha=levels[-1] ** 2)
+        return x
+
+    def edm():
+        """Karras et al. 2022, Algorithm 2 (k-diffusion's sample_heun) with the denoiser D(x, σ) = x + σ²·s(x, σ)."""
+        steps = len(grid) - 1
+        x = start_state(spec, shape, grid)
+        for i in range(steps):
+            t, t_next = grid[i], grid[i + 1]
+            gamma = min(spec["s_churn"] / steps, math.sqrt(2) - 1) if spec["s_tmin"] <= t <= spec["s_tmax"] else 0.0
+            t_hat = t * (1 + gamma)
+            if gamma > 0:
+                x = x + torch.randn_like(x) * spec["s_noise"] * math.sqrt(t_hat ** 2 - t ** 2)
+            denoised = x + t_hat ** 2 * score(x, t_hat)
+            d = (x - denoised) / t_hat
+            x_next = x + (t_next - t_hat) * d
+            if t_next > 0:
+                denoised_next = x_next + t_next ** 2 * score(x_next, t_next)
+                d_next = (x_next - denoised_next) / t_next
+                x_next = x + (t_next - t_hat) * (d + d_next) / 2
+            x = x_next
+        return x
+
+    def probability_flow():
+        """dx/dσ = −σ·s(x, σ) by Euler or Heun steps between consecutive grid values (no correction on a step to 0)."""
+        heun = spec["solver"] == "heun"
+        x = start_state(spec, shape, grid)
+        for sigma, sigma_next in zip(grid, grid[1:]):
+            slope = sigma * score(x, sigma)
+            euler = x + (sigma - sigma_next) * slope
+            if heun and sigma_next > 0:
+                x = x + (sigma - sigma_next) / 2 * (slope + sigma_next * score(euler, sigma_next))
+            else:
+                x = euler
+        return x
+
+    sampler = {"annealed-langevin": annealed_langevin, "edm": edm, "probability-flow": probability_flow}[spec["sampler"]]
 
     @torch.no_grad()
     def run():
-        x = torch.rand(shape) * (spec["high"] - spec["low"]) + spec["low"]
-        for sigma in sigmas:
-            alpha = eps * sigma ** 2 / sigmas[-1] ** 2
-            level = torch.full((chains,), sigma)
-            for _ in range(per_level):
-                x.add_(model(x, level), alpha=alpha / 2).add_(torch.randn_like(x), alpha=math.sqrt(alpha))
-        if spec["denoise"]:
-            x.add_(model(x, torch.full((chains,), sigmas[-1])), alpha=sigmas[-1] ** 2)
-        return chains * evaluations
+        calls[0] = 0
+        sampler()
+        if calls[0] != spec["evaluations"]:
+            raise SystemExit(f"{spec['sampler']} made {calls[0]} evaluations per chain, score4j's {spec['evaluations']}")
+        return chains * calls[0]
 
     return run
 
@@ -199,14 +257,34 @@ def matmul_peak():
     return 2 * n ** 3 / best
 
 
-def blas_library():
-    """The BLAS shared library this process loaded (Debian's torch uses whichever libblas.so.3 is selected)."""
+THREADING_PREFIXES = ("OPENBLAS_", "GOTO", "OMP_", "GOMP_", "KMP_", "MKL_", "DNNL_", "ONEDNN_", "ATEN_", "TORCH_")
+
+
+def system():
+    """What this side runs on: the BLAS shared library this process loaded (Debian's torch uses whichever libblas.so.3
+    the system selects), the kernels OpenBLAS chose at run time, PyTorch's CPU capability, the variables in force."""
+    info = {"python": sys.version.split()[0], "blas_library": "unknown", "openblas_core": "?", "openblas_config": "?"}
     try:
         with open("/proc/self/maps") as maps:
-            names = {line.split()[-1] for line in maps if "blas" in line and "/" in line}
-        return ", ".join(sorted(names)) or "unknown"
+            names = sorted({line.split()[-1] for line in maps if "blas" in line and "/" in line})
+        if names:
+            info["blas_library"] = ", ".join(names)
+            for name in names:
+                try:
+                    library = ctypes.CDLL(name)
+                    core, config = library.openblas_get_corename, library.openblas_get_config
+                except (OSError, AttributeError):
+                    continue
+                core.restype = config.restype = ctypes.c_char_p
+                info["openblas_core"], info["openblas_config"] = core().decode(), config().decode().strip()
+                break
     except OSError:
-        return "unknown"
+        pass
+    capability = [line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                  if "CPU capability usage" in line]
+    info["cpu_capability"] = "CPU capability " + (capability[0] if capability else "?")
+    info["env"] = {k: v for k, v in sorted(os.environ.items()) if k.startswith(THREADING_PREFIXES)}
+    return info
 
 
 def main():
@@ -230,10 +308,10 @@ def main():
         "rates": rates,
         "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "baseline_rss_kib": baseline,
-        "matmul_flops": matmul_peak() if spec.get("matmul") else None,
+        "matmul_flops": matmul_peak(),
         "version": torch.__version__,
         "threads": torch.get_num_threads(),
-        "blas": blas_library(),
+        "system": system(),
     }))
 
 
