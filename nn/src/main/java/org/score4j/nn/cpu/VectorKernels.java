@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The elementwise work of {@link DenseStack} and {@link NcsnMlp}'s optimizer step as single passes over native
+ * The elementwise work of {@code DenseStack} and {@code NcsnMlp}'s optimizer step as single passes over native
  * memory with the JDK's vector API (16 floats per instruction with AVX-512). Each pass replaces two to five ND4J
  * operations, each with a fixed cost whatever its size (docs/speed.md), and libnd4j's exp is a scalar loop. Only
  * {@link FusedKernels} touches this class, and only when the {@code jdk.incubator.vector} module is present.
