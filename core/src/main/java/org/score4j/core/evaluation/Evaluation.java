@@ -62,6 +62,7 @@ public final class Evaluation {
             q.put("sampler", run.name(ComponentSlot.SAMPLER));
             q.put("count", s.length);
             q.put("seed", run.seed());
+            q.put("score_evaluations_at_most", run.sampler().evaluations(run.grid()));
             q.put("seconds", round(samplingSeconds));
             q.put("reference_samples", reference.length);
             q.put("projections", e.projections());
