@@ -215,6 +215,11 @@ class BenchTest {
         var rounds = Score4jProcess.inProcess("bench", "--rounds", "0", "-o", dir.resolve("n").toString());
         assertThat(rounds.exitCode()).isEqualTo(2);
         assertThat(rounds.err()).contains("--rounds must be >= 1, got 0");
+        var blas = Score4jProcess.inProcess("bench", "--python", standInPeer().toString(), "--peer-blas",
+                dir.resolve("no-blas").toString(), "-o", dir.resolve("x").toString());
+        assertThat(blas.exitCode()).isEqualTo(2);
+        assertThat(blas.err()).contains("--peer-blas " + dir.resolve("no-blas") + ": expected system, openmp or a "
+                + "directory holding libblas.so.3");
         var threads = Score4jProcess.inProcess("bench", "--threads", "1,0", "-o", dir.resolve("t").toString());
         assertThat(threads.exitCode()).isEqualTo(2);
         assertThat(threads.err()).contains("--threads must be >= 1, got 0");

@@ -104,7 +104,12 @@ public final class BenchReport {
     /** A whole benchmark run. */
     public record Run(List<Table> tables, int rounds, int repeats, double warmupSeconds, String torchVersion,
                       String torchProblem, Map<String, Object> cpu, String loadBefore, String loadAfter,
-                      double seconds) {
+                      List<Integer> otherRunnable, double seconds) {
+        /** The median of the other processes' runnable threads sampled before each process, or -1. */
+        public double busy() {
+            List<Double> known = otherRunnable.stream().filter(i -> i >= 0).map(i -> (double) i).toList();
+            return known.isEmpty() ? -1 : median(known);
+        }
     }
 
     static String markdown(Run run) {
@@ -173,6 +178,12 @@ public final class BenchReport {
                         + "at the end; %.0f s in all%n", build.score4j(), build.gitCommit() == null ? "?"
                         : build.gitCommit().substring(0, Math.min(10, build.gitCommit().length())), build.deeplearning4j(),
                 run.loadBefore(), run.loadAfter(), run.seconds()));
+        if (run.busy() >= 0) {
+            b.append(String.format(Locale.ROOT, "- other processes' threads ready to run, sampled before each of the "
+                            + "benchmark's processes: median %.1f, at most %d%n", run.busy(),
+                    run.otherRunnable().stream().mapToInt(i -> i).max().orElse(0)));
+        }
+
         Map<String, Object> s = firstSystem(run, Round::score4j);
         if (s != null) {
             b.append(String.format(Locale.ROOT, "- score4j side: %s; BLAS %s (%s, core %s; %s); oneDNN %s (ISA %s); "
@@ -189,6 +200,11 @@ public final class BenchReport {
                     environment(p.get("env"))));
         } else if (run.torchProblem() != null) {
             b.append("- PyTorch side: not run: ").append(run.torchProblem()).append('\n');
+        }
+        if (run.busy() >= 0.5) {
+            b.append("\n**The machine was busy during this run.** With its cores shared, PyTorch's OpenMP threads wait "
+                    + "far longer for one another than score4j's, so ratios measured now, above all with more than one "
+                    + "thread, flatter score4j; rerun on a quiet machine.\n");
         }
         return b.toString();
     }
@@ -291,6 +307,7 @@ public final class BenchReport {
         json.put("pytorch_version", run.torchVersion());
         json.put("load_average_before", run.loadBefore());
         json.put("load_average_after", run.loadAfter());
+        json.put("other_runnable_threads", run.otherRunnable());
         json.put("seconds", run.seconds());
         List<Object> tables = new ArrayList<>();
         for (Table t : run.tables()) {

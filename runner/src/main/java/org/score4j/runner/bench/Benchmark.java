@@ -32,6 +32,7 @@ public final class Benchmark {
     private final double warmupSeconds;
     private final boolean noPeer;
     private final String python;
+    private final String peerBlas;
     private final PrintStream progress;
 
     /**
@@ -41,7 +42,7 @@ public final class Benchmark {
      * @param warmupSeconds least warm-up time inside each process before its repeats
      */
     public Benchmark(Path plugins, List<Integer> threads, int rounds, int repeats, double warmupSeconds, boolean noPeer,
-                     String python, PrintStream progress) {
+                     String python, String peerBlas, PrintStream progress) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.threads = List.copyOf(threads);
         this.rounds = rounds;
@@ -49,6 +50,7 @@ public final class Benchmark {
         this.warmupSeconds = warmupSeconds;
         this.noPeer = noPeer;
         this.python = python;
+        this.peerBlas = Objects.requireNonNull(peerBlas, "peerBlas");
         this.progress = Objects.requireNonNull(progress, "progress");
     }
 
@@ -66,6 +68,13 @@ public final class Benchmark {
             }
             progress.println("score4j bench: " + peer.problem());
         }
+        if (peer.peer() != null) {
+            Path blas = peer.peer().useBlas(peerBlas);
+            if (blas != null) {
+                progress.println("score4j bench: the PyTorch peer loads the BLAS in " + blas + " (--peer-blas " + peerBlas
+                        + ")");
+            }
+        }
         String loadBefore = loadAverage();
         long started = System.nanoTime();
         // cells.get(t).get(w): the rounds of workload w at thread count t.
@@ -78,6 +87,7 @@ public final class Benchmark {
             cells.add(perWorkload);
         }
         List<Map<String, Object>> sequence = new ArrayList<>();
+        List<Integer> busy = new ArrayList<>();
         int total = rounds * threads.size() * workloads.size();
         int done = 0;
         for (int r = 1; r <= rounds; r++) {
@@ -88,6 +98,7 @@ public final class Benchmark {
                     done++;
                     progress.printf(Locale.ROOT, "[%d/%d] round %d/%d, %s, %d thread%s: score4j ...%n", done, total, r,
                             rounds, w.name(), n, n == 1 ? "" : "s");
+                    busy.add(otherRunnable());
                     long from = System.currentTimeMillis();
                     Map<String, Object> s = worker(w, n, log);
                     sequence.add(event("score4j", w, n, r, from));
@@ -97,6 +108,7 @@ public final class Benchmark {
                     if (peer.peer() != null) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> spec = (Map<String, Object>) s.get("peer");
+                        busy.add(otherRunnable());
                         from = System.currentTimeMillis();
                         try {
                             p = peer.peer().run(spec, n, log);
@@ -127,7 +139,7 @@ public final class Benchmark {
             tables.add(new BenchReport.Table(threads.get(t), row));
         }
         BenchReport.Run run = new BenchReport.Run(tables, rounds, repeats, warmupSeconds, peer.version(),
-                peer.problem(), BenchSystem.cpu(), loadBefore, loadAfter, (System.nanoTime() - started) / 1e9);
+                peer.problem(), BenchSystem.cpu(), loadBefore, loadAfter, busy, (System.nanoTime() - started) / 1e9);
         Map<String, Object> json = BenchReport.json(run);
         json.put("sequence", sequence);
         return new Result(BenchReport.markdown(run), json);
@@ -182,6 +194,19 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "median %.4g/s over %d repeats (min %.4g, max %.4g), peak RSS %d MiB",
                 BenchReport.median(rates), rates.size(), rates.stream().mapToDouble(d -> d).min().orElse(0),
                 rates.stream().mapToDouble(d -> d).max().orElse(0), ((Number) r.get("peak_rss_kib")).longValue() / 1024);
+    }
+
+    /**
+     * Threads of other processes ready to run at this moment, between two of the benchmark's processes: the
+     * running count of /proc/loadavg less this thread; -1 where it cannot be read.
+     */
+    static int otherRunnable() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return Math.max(0, Integer.parseInt(parts[3].substring(0, parts[3].indexOf('/'))) - 1);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The 1-, 5- and 15-minute load averages, from /proc/loadavg. */

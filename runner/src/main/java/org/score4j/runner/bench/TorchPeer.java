@@ -20,12 +20,41 @@ import java.util.concurrent.TimeUnit;
 final class TorchPeer {
     private static final String SCRIPT = "torch_peer.py";
 
+    /** Debian's OpenBLAS built on OpenMP, the threading PyTorch itself uses. */
+    static final Path DEBIAN_OPENMP_BLAS = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp");
+
     private final String python;
     private final Path script;
+    private Path blasDirectory;
 
     private TorchPeer(String python, Path script) {
         this.python = python;
         this.script = script;
+    }
+
+    /**
+     * Which BLAS the peer loads: "system" (the libblas.so.3 the system selects), "openmp" (Debian's OpenMP build of
+     * OpenBLAS, where installed; else the system's) or a directory holding a libblas.so.3, put first on the library
+     * path. Debian's python3-torch links whichever libblas.so.3 the alternatives system selects, and with both of
+     * Debian's OpenBLAS builds installed that is the pthreads build, whose threads spin beside PyTorch's OpenMP
+     * threads; docs/speed-results.md has the measurement.
+     *
+     * @return the directory put first on the library path, or null
+     */
+    Path useBlas(String choice) {
+        blasDirectory = switch (choice) {
+            case "system" -> null;
+            case "openmp" -> Files.isRegularFile(DEBIAN_OPENMP_BLAS.resolve("libblas.so.3")) ? DEBIAN_OPENMP_BLAS : null;
+            default -> {
+                Path dir = Path.of(choice);
+                if (!Files.isRegularFile(dir.resolve("libblas.so.3"))) {
+                    throw new org.score4j.core.UserError("--peer-blas " + choice + ": expected system, openmp or a "
+                            + "directory holding libblas.so.3");
+                }
+                yield dir;
+            }
+        };
+        return blasDirectory;
     }
 
     /**
@@ -60,6 +89,10 @@ final class TorchPeer {
         // score4j's threads (with OMP_WAIT_POLICY=PASSIVE its batch-256 MLP training ran at about 0.6x its default
         // speed). Anything else in the environment (OPENBLAS_CORETYPE, say) reaches both sides; the header names it.
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        if (blasDirectory != null) {
+            String path = pb.environment().get("LD_LIBRARY_PATH");
+            pb.environment().put("LD_LIBRARY_PATH", blasDirectory + (path == null || path.isEmpty() ? "" : ":" + path));
+        }
         pb.environment().remove("OMP_WAIT_POLICY");
         pb.environment().remove("GOMP_SPINCOUNT");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -46,6 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Python with torch (default: /usr/bin/python3, where Debian's python3-torch installs, then python3)")
     String python;
 
+    @Option(names = "--peer-blas", defaultValue = "openmp", paramLabel = "WHICH",
+            description = "the BLAS the PyTorch peer loads: openmp (Debian's OpenMP build of OpenBLAS where installed, "
+                    + "the threading PyTorch uses), system (the libblas.so.3 the system selects) or a directory holding "
+                    + "a libblas.so.3 (default: ${DEFAULT-VALUE})")
+    String peerBlas;
+
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output directory (default: runs/bench-<time>)")
     Path out;
 
@@ -77,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (RunDirectory dir = RunDirectory.create(out != null ? out : Path.of("runs", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force, "score4j bench")) {
             Benchmark.Result result = new Benchmark(plugins, counts.stream().distinct().toList(), rounds, repeats, warmup,
-                    noPeer, python, System.err).run(chosen, dir.path());
+                    noPeer, python, peerBlas, System.err).run(chosen, dir.path());
             dir.writeText("bench.md", result.markdown() + "\n");
             dir.writeText("bench.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(result.json()) + "\n");
