@@ -51,7 +51,9 @@ public final class ErrorCurves {
         List<String> legend = new ArrayList<>(labels);
         int cols = Math.max(1, Math.min(columns, panels.size()));
         int rows = (panels.size() + cols - 1) / cols;
-        int perLine = Math.max(1, cols * PANEL_WIDTH / 180);
+        // Each legend entry as wide as the longest label needs (about 7 pixels a character, after its 28-pixel line).
+        int entry = Math.max(180, 40 + 7 * legend.stream().mapToInt(String::length).max().orElse(0));
+        int perLine = Math.max(1, (cols * PANEL_WIDTH - 20) / entry);
         int legendHeight = 12 + LEGEND_ROW * ((legend.size() + perLine - 1) / perLine);
         BufferedImage img = Chart.canvas(cols * PANEL_WIDTH, rows * PANEL_HEIGHT + legendHeight);
         Graphics2D g = Chart.graphics(img);
@@ -60,7 +62,7 @@ public final class ErrorCurves {
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i < legend.size(); i++) {
-            int x = 20 + (i % perLine) * 180;
+            int x = 20 + (i % perLine) * entry;
             int y = rows * PANEL_HEIGHT + 16 + (i / perLine) * LEGEND_ROW;
             g.setColor(color(i));
             g.setStroke(new BasicStroke(2.5f));
