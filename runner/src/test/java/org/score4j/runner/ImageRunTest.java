@@ -40,10 +40,10 @@ class ImageRunTest {
                 "--set", "sample.count=12", "--set", "sample.batch-size=12", "--set", "sample.low=0", "--set", "sample.high=1",
                 "--set", "eval.reference-samples=100");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        // 8 chains (rows) through 4 recorded levels and the final samples (5 columns).
+        // 8 chains (rows) through 4 recorded levels and the final samples (5 columns), 28×28 drawn at 3× (≥ 64 pixels).
         BufferedImage trajectory = ImageIO.read(out.resolve("trajectory.png").toFile());
-        assertThat(trajectory.getWidth()).isEqualTo(5 * (56 + 2) + 2);
-        assertThat(trajectory.getHeight()).isEqualTo(8 * (56 + 2) + 2);
+        assertThat(trajectory.getWidth()).isEqualTo(5 * (84 + 2) + 2);
+        assertThat(trajectory.getHeight()).isEqualTo(8 * (84 + 2) + 2);
         JsonNode images = RunDirectory.readJson(out.resolve("metrics.json")).at("/images");
         assertThat(images.at("/denoising/held_out")).hasSize(4);
         assertThat(images.at("/denoising/training")).hasSize(4);
@@ -78,10 +78,10 @@ class ImageRunTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         BufferedImage samples = ImageIO.read(out.resolve("samples.png").toFile());
         BufferedImage data = ImageIO.read(out.resolve("data.png").toFile());
-        // 8 columns of 28×28 images drawn at 2× with 2-pixel gaps: 16 samples are two rows, the 64 data images eight.
-        assertThat(samples.getWidth()).isEqualTo(8 * (56 + 2) + 2);
-        assertThat(samples.getHeight()).isEqualTo(2 * (56 + 2) + 2);
-        assertThat(data.getHeight()).isEqualTo(8 * (56 + 2) + 2);
+        // 8 columns of 28×28 images drawn at 3× (at least 64 pixels across) with 2-pixel gaps: 16 samples are two rows, the 64 data images eight.
+        assertThat(samples.getWidth()).isEqualTo(8 * (84 + 2) + 2);
+        assertThat(samples.getHeight()).isEqualTo(2 * (84 + 2) + 2);
+        assertThat(data.getHeight()).isEqualTo(8 * (84 + 2) + 2);
         JsonNode metrics = RunDirectory.readJson(out.resolve("metrics.json"));
         assertThat(metrics.at("/samples/count").asInt()).isEqualTo(16);
         assertThat(Files.readAllLines(out.resolve("samples.csv")).get(0).split(",")).hasSize(784);
