@@ -112,8 +112,7 @@ class AblationTest {
         assertThat(montage.getWidth()).isEqualTo(2 * 300);
 
         // A rerun keeps finished cells (and their models) and retries the failed ones; a cell whose metrics were
-        // lost runs again from its model's checkpoint without retraining, to the same result at the same --jobs
-        // (which sets each cell's native threads, and sums of floats follow the thread count).
+        // lost runs again from its model's checkpoint without retraining, to the same result.
         Map<Path, FileTime> before = new HashMap<>();
         for (Path p : List.of(out.resolve("cells/optimizer.learning-rate=0.001,sampler.name=langevin,seed=2/metrics.json"),
                 Path.of(out.resolve("models").toString(), langevin.get("model").asText().substring("models/".length()),
@@ -122,9 +121,9 @@ class AblationTest {
         }
         Path lost = out.resolve("cells/optimizer.learning-rate=0.001,sampler.name=annealed-langevin,seed=1/metrics.json");
         Files.delete(lost);
-        var second = Score4jProcess.inProcess("ablate", "-c", study.toString(), "-o", out.toString(), "--jobs", "2");
+        var second = Score4jProcess.inProcess("ablate", "-c", study.toString(), "-o", out.toString());
         assertThat(second.exitCode()).isEqualTo(1);
-        assertThat(second.err()).contains("8 cells: 3 finished earlier, 5 to run on 3 models, 2 at a time");
+        assertThat(second.err()).contains("8 cells: 3 finished earlier, 5 to run on 3 models, 1 at a time");
         before.forEach((p, t) -> assertThat(uncheckedTime(p)).as(p.toString()).isEqualTo(t));
         JsonNode again = JSON.readTree(lost.toFile());
         assertThat(again.at("/samples/mode_weights")).isEqualTo(annealed.at("/samples/mode_weights"));

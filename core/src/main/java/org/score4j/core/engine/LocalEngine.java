@@ -27,7 +27,7 @@ import org.score4j.core.training.TrainingResult;
 /**
  * The engine that runs everything in this process. A study runs {@code jobs} cells or trainings at a time, the
  * machine's native threads split between them; sampling a trained model goes ahead of training the next one, so
- * finished cells come early and steadily.
+ * finished cells come early and steadily. Cells that share a trained model sample it one at a time.
  */
 public final class LocalEngine implements Engine {
     private final RunSteps steps;
@@ -83,16 +83,21 @@ public final class LocalEngine implements Engine {
                 int first = group.getValue().get(0);
                 CompletableFuture<TrainedModel> model = CompletableFuture.supplyAsync(() -> cells.train(plan.runs().get(first),
                         plan.out().resolve("models").resolve(group.getKey())), training);
+                // A model is not thread-safe: the cells sharing one sample it in turn, each after the one before.
+                CompletableFuture<?> turn = model;
                 for (int i : group.getValue()) {
-                    futures.add(model.handleAsync((m, failure) -> cells.sample(plan.cells().get(i), plan.runs().get(i),
+                    CompletableFuture<Void> cell = turn.handle((ignored, failure) -> null).thenCompose(ignored ->
+                            model.handleAsync((m, failure) -> cells.sample(plan.cells().get(i), plan.runs().get(i),
                                     plan.out(), m, m == null ? null : figures(plan, group.getKey()), unwrap(failure)),
-                            sampling).thenAccept(o -> {
+                            sampling)).thenAccept(o -> {
                                 synchronized (outcomes) {
                                     outcomes.set(i, o);
                                     progress.note(StudyCells.report(o, done.incrementAndGet(), plan.cells().size(),
                                             started));
                                 }
-                            }));
+                            });
+                    futures.add(cell);
+                    turn = cell;
                 }
             }
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
