@@ -9,12 +9,14 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * Loads a plugin directory's jars, its own classes first. The API, ND4J, Typesafe Config and SLF4J
- * (and the JDK) always come from the host, so plugin and host agree on the types they exchange.
+ * Loads a plugin directory's jars, its own classes first. The API, the network engine ({@code org.score4j.nn}: its
+ * layers, kernels and SameDiff base for third-party models), ND4J, Typesafe Config and SLF4J (and the JDK) always come
+ * from the host, so plugin and host agree on the types they exchange and the engine's process-wide state (its oneDNN
+ * engine, kernel threads and natives) exists once.
  */
 final class PluginClassLoader extends URLClassLoader {
     static final List<String> HOST_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-            "org.score4j.api.", "org.nd4j.", "com.typesafe.config.", "org.slf4j.");
+            "org.score4j.api.", "org.score4j.nn.", "org.nd4j.", "com.typesafe.config.", "org.slf4j.");
 
     static {
         registerAsParallelCapable();

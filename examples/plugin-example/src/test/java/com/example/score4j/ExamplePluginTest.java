@@ -12,9 +12,14 @@ import org.score4j.api.ScoreFunction;
 import org.score4j.api.StepListener;
 import org.score4j.api.mixture.GaussianMixture;
 import org.score4j.api.random.ChainRandom;
+import org.score4j.api.spi.ModelBlueprint;
+import org.score4j.api.spi.ModelFactory;
+import org.score4j.api.spi.ModelSpec;
 import org.score4j.api.spi.ScheduleFactory;
 import org.score4j.api.spi.Settings;
 import org.score4j.api.tensors.Tensors;
+import org.score4j.testkit.ComponentContract;
+import org.score4j.testkit.ModelContract;
 import org.score4j.testkit.PluginContract;
 import org.score4j.testkit.SamplerContract;
 import org.score4j.testkit.ScheduleContract;
@@ -81,5 +86,21 @@ class ExamplePluginTest {
         INDArray mid = x0.add(score.score(x0, 4).mul(12)).add(replay.normal(3, 2).mul(Math.sqrt(3)));
         INDArray expected = mid.add(score.score(mid, 2).mul(4));
         assertThat(Tensors.doubles(end)).containsExactly(Tensors.doubles(expected), offset(1e-4));
+    }
+
+    @Test
+    void theResNetMlpMeetsTheModelContract() {
+        ModelFactory factory = plugin.models().get(0);
+        assertThat(factory.name()).isEqualTo("resnet-mlp");
+        ModelBlueprint blueprint = ComponentContract.assertWellFormed(factory);
+        ModelContract.assertContract(blueprint, new ModelSpec(new long[] {2}, 1.5, 0));
+        // Images are flattened; a smaller network keeps the finite differences quick.
+        ModelContract.assertContract(factory.create(Settings.of(factory, "hidden = 8, blocks = 1")),
+                new ModelSpec(new long[] {1, 3, 3}, 0.5, 1));
+        assertThat(blueprint.incompatibility(new ModelSpec(new long[] {2}, 1, 0, 10))).hasValue("resnet-mlp does not "
+                + "take class labels, so it cannot be conditioned on the data's 10 classes; train without labels");
+        assertThatThrownBy(() -> factory.create(Settings.of(factory, "hidden = 100000, blocks = -1")))
+                .hasMessageContaining("resnet-mlp.hidden: must be at most 16384, got 100000")
+                .hasMessageContaining("resnet-mlp.blocks: ");
     }
 }

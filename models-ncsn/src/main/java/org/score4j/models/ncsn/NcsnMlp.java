@@ -9,6 +9,7 @@ import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.spi.ModelSpec;
 import org.score4j.api.tensors.Tensors;
+import org.score4j.nn.cpu.DenseStack;
 
 /**
  * A noise-conditional score network for vectors: an MLP on [x_in, σ features, label] whose forward and backward passes

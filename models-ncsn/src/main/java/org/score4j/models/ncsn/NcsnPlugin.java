@@ -24,6 +24,8 @@ public final class NcsnPlugin implements Score4jPlugin {
     static final int MAX_MULTIPLIER = 64;
     static final int MAX_LEVELS = 12;
     static final int MAX_BLOCKS = 64;
+    static final int MAX_GROUPS = 1024;
+    static final int MAX_HEADS = 1024;
 
     @Override
     public String apiVersion() {
@@ -89,8 +91,9 @@ public final class NcsnPlugin implements Score4jPlugin {
 
             @Override
             public String description() {
-                return "noise-conditional convolutional U-Net for C×H×W images (residual blocks, skips, 1/σ output "
-                        + "scaling, a learned class embedding in the σ bias for labelled data)";
+                return "noise-conditional convolutional U-Net for C×H×W images (residual blocks, skips, optional group "
+                        + "normalisation and self-attention, 1/σ output scaling, a learned class embedding in the σ "
+                        + "bias for labelled data)";
             }
 
             @Override
@@ -113,6 +116,15 @@ public final class NcsnPlugin implements Score4jPlugin {
                         input-scaling = true
                         # Predict σ·score and divide by σ, so outputs have unit scale at every level.
                         output-scaling = true
+                        # none, or group: group normalisation before every swish and attention (DDPM's placement).
+                        norm = none
+                        # Groups of the group normalisation (at most 1024); must divide every level's channels.
+                        groups = 8
+                        # Levels with self-attention after every residual block, by the height of their maps in
+                        # pixels: [7] attends at the 7×7 level of 28×28 images; [] for none.
+                        attention = []
+                        # Attention heads (at most 1024); must divide the channels of the levels with attention.
+                        heads = 1
                         """);
             }
 
@@ -135,8 +147,26 @@ public final class NcsnPlugin implements Score4jPlugin {
                 int embedding = embedding(s);
                 boolean in = s.flag("input-scaling");
                 boolean out = s.flag("output-scaling");
+                String norm = s.choice("norm", UnetArchitecture.NORMS);
+                int groups = bounded(s, "groups", 1, MAX_GROUPS);
+                List<Integer> attention = new java.util.ArrayList<>();
+                for (double r : s.reals("attention")) {
+                    if (r != Math.rint(r) || r < 1 || r > Integer.MAX_VALUE) {
+                        s.problem("attention", "must be whole numbers of pixels >= 1, got " + r);
+                    } else if (attention.contains((int) r)) {
+                        s.problem("attention", "names resolution " + (int) r + " twice");
+                    } else {
+                        attention.add((int) r);
+                    }
+                }
+                int heads = bounded(s, "heads", 1, MAX_HEADS);
+                if (norm.equals("group")) {
+                    levels.stream().map(m -> (long) channels * m).distinct().filter(w -> w % groups != 0).findFirst()
+                            .ifPresent(w -> s.problem("groups", "must divide the channels of every level (channels × "
+                                    + "multipliers), got " + groups + " for " + w));
+                }
                 return s.build(() -> new UnetBlueprint(new UnetArchitecture(channels, levels, blocks, conditioning,
-                        embedding, in, out)));
+                        embedding, in, out, norm, groups, attention, heads)));
             }
         };
     }

@@ -4,7 +4,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.score4j.nn.cpu.FusedKernels;
-import org.score4j.nn.cpu.NativeArrays;
+import org.score4j.nn.NativeArrays;
 
 /** Checks of the flat parameter vectors the models keep and are given. */
 final class ParameterVectors {

@@ -1,85 +1,72 @@
 package org.score4j.models.ncsn;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.nn.ParameterLayout;
+import org.score4j.nn.layers.Convolution;
+import org.score4j.nn.layers.Dense;
+import org.score4j.nn.layers.GroupNorm;
+import org.score4j.nn.layers.SelfAttention;
 
 /**
- * The flat parameter vector of a U-Net: its named parts in order, each a C-order block of its shape (convolution
- * weights [k, k, in, out], dense weights [in, out], biases [out] or [1, out]), how fresh parameters are drawn, and
- * the floating-point operations of the layers they belong to. Both {@link UnetNetwork} implementations register
- * their layers in the same order, so one vector fits both.
+ * The flat parameter vector of a U-Net: its layers' parts in the order the network declares them (through the layers'
+ * own {@code declare}), how fresh parameters are drawn, and the floating-point operations of the convolutions, dense
+ * layers and attention they belong to. Both {@link UnetNetwork} implementations declare their layers in the same
+ * order, so one vector fits both.
  */
 final class UnetParameters {
-    /** One named part: where it starts in the flat vector, its shape, and the scale of its He-normal draw. */
-    record Part(String name, long offset, long[] shape, double scale) {
-        long length() {
-            long n = 1;
-            for (long s : shape) {
-                n *= s;
-            }
-            return n;
-        }
-    }
-
-    private final List<Part> parts = new ArrayList<>();
-    private long size;
+    private final ParameterLayout layout = new ParameterLayout();
     private long flops;
 
     /**
-     * Registers a k×k convolution's weights [k, k, in, out] (He-normal times {@code scale}) and bias [out], and its
-     * operations over {@code outputPixels} output pixels per example; returns the two parts' offsets.
+     * Declares a k×k convolution's kernel (He-normal times {@code scale}) and bias, and its operations over
+     * {@code outputPixels} output pixels per example.
      */
-    long[] convolution(String name, int in, int out, int k, double scale, long outputPixels) {
+    Convolution.Parts convolution(String name, int in, int out, int k, double scale, long outputPixels) {
         flops += 2L * k * k * in * out * outputPixels;
-        return new long[] {add(name + ".w", scale, k, k, in, out), add(name + ".b", 0, out)};
+        return Convolution.declare(layout, name, in, out, k, scale);
     }
 
-    /** Registers a dense layer's weights [in, out] and bias [1, out], and its operations; returns their offsets. */
-    long[] dense(String name, int in, int out) {
+    /** Declares a dense layer's weights [in, out] and bias [1, out], and its operations. */
+    Dense.Parts dense(String name, int in, int out) {
         flops += 2L * in * out;
-        return new long[] {add(name + ".w", 1.0, in, out), add(name + ".b", 0, 1, out)};
+        return Dense.declare(layout, name, in, out);
     }
 
-    /** Floating-point operations of the registered layers per example, two per multiply–add. */
+    /** Declares a group norm's scale and shift over {@code channels}. */
+    GroupNorm.Parts groupNorm(String name, int channels) {
+        return GroupNorm.declare(layout, name, channels);
+    }
+
+    /**
+     * Declares self-attention over {@code channels} channels of {@code pixels} positions, its output projection
+     * scaled down as a residual branch's last layer is, and its operations: 4·P·C² for the projections and 2·P²·C for
+     * the attention products, twice.
+     */
+    SelfAttention.Parts attention(String name, int channels, long pixels) {
+        flops += 2L * (4L * pixels * channels * channels + 2L * pixels * pixels * channels);
+        return SelfAttention.declare(layout, name, channels, 0.1);
+    }
+
+    /** Floating-point operations of the declared layers per example, two per multiply–add. */
     long forwardFlops() {
         return flops;
     }
 
-    private long add(String name, double scale, long... shape) {
-        Part part = new Part(name, size, shape.clone(), scale);
-        parts.add(part);
-        size += part.length();
-        return part.offset();
-    }
-
-    List<Part> parts() {
-        return Collections.unmodifiableList(parts);
+    List<ParameterLayout.Part> parts() {
+        return layout.parts();
     }
 
     long size() {
-        return size;
+        return layout.size();
     }
 
     /**
      * Fresh parameters: He-normal weights times each part's scale (scaled down on the last convolution of each
-     * residual branch and zero on the output convolution, so the first score is 0), and zero biases.
+     * residual branch and zero on the output convolution, so the first score is 0), zero biases and shifts, and unit
+     * normalisation scales.
      */
     INDArray initial(long seed) {
-        Random random = new Random(seed);
-        float[] values = new float[Math.toIntExact(size)];
-        int at = 0;
-        for (Part part : parts) {
-            long[] shape = part.shape();
-            double fanIn = shape.length == 4 ? shape[0] * shape[1] * shape[2] : shape.length == 2 ? shape[0] : 0;
-            double std = fanIn > 0 ? part.scale() * Math.sqrt(2 / fanIn) : 0;
-            for (long k = 0; k < part.length(); k++) {
-                values[at++] = (float) (std * random.nextGaussian());
-            }
-        }
-        return Nd4j.createFromArray(values);
+        return layout.initial(seed);
     }
 }

@@ -25,6 +25,9 @@ import org.score4j.testkit.ModelContract;
 class NcsnUnetTest {
     private static final NoiseSchedule LEVELS = NoiseSchedule.of(4, 1, 0.25);
     private static final UnetArchitecture TINY = new UnetArchitecture(4, List.of(1, 2), 1, "bias", 4, true, true);
+    /** TINY with group normalisation (2 groups) and two-head attention at its 2×2 level (of 4×4 images). */
+    private static final UnetArchitecture NORMED = new UnetArchitecture(4, List.of(1, 2), 1, "bias", 4, true, true,
+            "group", 2, List.of(2), 2);
 
     @Test
     void meetsTheModelContract() {
@@ -44,6 +47,18 @@ class NcsnUnetTest {
     }
 
     @Test
+    void meetsTheModelContractWithNormalisationAndAttention() {
+        ModelContract.assertContract(new UnetBlueprint(NORMED), new ModelSpec(new long[] {1, 4, 4}, 1, 0));
+        ModelContract.assertContract(new UnetBlueprint(new UnetArchitecture(4, List.of(1, 1), 1, "none", 0, true, true,
+                "group", 4, List.of(4, 2), 1)), new ModelSpec(new long[] {2, 4, 4}, 0.5, 1));
+    }
+
+    @Test
+    void theSameDiffGraphWithNormalisationAndAttentionMeetsTheModelContract() {
+        ModelContract.assertContract(onTheGraph(NORMED), new ModelSpec(new long[] {1, 4, 4}, 1, 0, 3));
+    }
+
+    @Test
     void theSameDiffGraphMeetsTheModelContractToo() {
         ModelBlueprint onTheGraph = new ModelBlueprint() {
             private final UnetBlueprint blueprint = new UnetBlueprint(TINY);
@@ -59,6 +74,22 @@ class NcsnUnetTest {
             }
         };
         ModelContract.assertContract(onTheGraph, new ModelSpec(new long[] {1, 4, 4}, 1, 0, 3));
+    }
+
+    private static ModelBlueprint onTheGraph(UnetArchitecture arch) {
+        return new ModelBlueprint() {
+            private final UnetBlueprint blueprint = new UnetBlueprint(arch);
+
+            @Override
+            public ScoreModel build(ModelSpec spec) {
+                return NcsnUnet.create(arch, spec, (a, shape, features) -> new UnetGraph(a, shape, features));
+            }
+
+            @Override
+            public ModelFootprint footprint(ModelSpec spec) {
+                return blueprint.footprint(spec);
+            }
+        };
     }
 
     @ParameterizedTest(name = "{0}×{1}×{2}, multipliers {3}")
@@ -103,12 +134,19 @@ class NcsnUnetTest {
         // Conditioned on 10 classes, the σ embedding's dense layer takes 11 label slots more.
         assertThat(NcsnUnet.create(TINY, new ModelSpec(new long[] {1, 8, 8}, 1, 0, 10)).forwardFlops())
                 .hasValue(2 * (full + half + dense + 11 * 16));
+        // Attention at the 4×4 level (16 positions of 8 channels) after the down, middle and up blocks: per block the
+        // projections 16·(8·24 + 8·8) and the products Q·Kᵀ and P·V 2·16·16·8; normalisation counts nothing.
+        NcsnUnet attending = NcsnUnet.create(new UnetArchitecture(4, List.of(1, 2), 1, "bias", 4, true, true, "group",
+                4, List.of(4), 2), spec(new long[] {1, 8, 8}, 1, 0));
+        long attention = 16L * (8 * 24 + 8 * 8) + 2L * 16 * 16 * 8;
+        assertThat(attending.forwardFlops()).hasValue(2 * (full + half + dense + 3 * attention));
     }
 
     @Test
     void theFootprintCountsParametersWithoutBuildingAndOverflowsNothing() {
         for (UnetArchitecture arch : List.of(TINY, new UnetArchitecture(32, List.of(1, 2, 2), 2, "bias", 8, true, true),
-                new UnetArchitecture(8, List.of(1, 1, 2), 1, "none", 0, false, true))) {
+                new UnetArchitecture(8, List.of(1, 1, 2), 1, "none", 0, false, true), new UnetArchitecture(8,
+                        List.of(1, 2), 2, "bias", 8, true, true, "group", 4, List.of(8, 4), 2))) {
             for (int classes : arch.conditioned() ? new int[] {0, 10} : new int[] {0}) {
                 ModelSpec spec = new ModelSpec(new long[] {3, 8, 8}, 1, 0, classes);
                 assertThat(new UnetBlueprint(arch).footprint(spec).parameters()).as("%s, %d classes", arch, classes)
@@ -121,6 +159,10 @@ class NcsnUnetTest {
         ModelFootprint huge = new UnetBlueprint(absurd).footprint(big);
         assertThat(huge.parameters()).isGreaterThan(1e12).isFinite();
         assertThat(huge.activationsPerExample()).isGreaterThan(1e17).isFinite();
+        ModelFootprint attending = new UnetBlueprint(new UnetArchitecture(1024, List.of(64, 64, 64), 4, "bias", 8,
+                true, true, "group", 1024, List.of(1 << 20, 1 << 18), 1024)).footprint(big);
+        assertThat(attending.activationsPerExample()).as("attention over 2^40 positions").isGreaterThan(1e24)
+                .isFinite();
         assertThatThrownBy(() -> new UnetBlueprint(absurd).build(new ModelSpec(new long[] {1, 8, 8}, 1, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ncsn-unet with these settings has")
@@ -147,9 +189,27 @@ class NcsnUnetTest {
     }
 
     @Test
+    void refusesAttentionAtAResolutionItDoesNotHaveOrWithHeadsThatDoNotDivide() {
+        UnetBlueprint at5 = new UnetBlueprint(new UnetArchitecture(4, List.of(1, 2, 2), 1, "bias", 4, true, true, "none",
+                1, List.of(5), 1));
+        assertThat(at5.incompatibility(new ModelSpec(new long[] {1, 28, 28}, 1, 0))).hasValue("ncsn-unet has no level "
+                + "of resolution 5 for attention: on 28×28 images its levels are [28×28, 14×14, 7×7] (attention names "
+                + "a level by the height of its maps)");
+        UnetBlueprint heads = new UnetBlueprint(new UnetArchitecture(4, List.of(1, 3), 1, "bias", 4, true, true, "none",
+                1, List.of(4), 8));
+        assertThatThrownBy(() -> heads.build(new ModelSpec(new long[] {1, 8, 8}, 1, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("ncsn-unet's attention at resolution 4 has 12 "
+                        + "channels, which 8 heads do not divide");
+        assertThatThrownBy(() -> new UnetArchitecture(12, List.of(1, 2), 1, "bias", 4, true, true, "group", 8,
+                List.of(), 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("groups (8) must divide the channels of every level, got [12, 24]");
+    }
+
+    @Test
     void lossGradientMatchesFiniteDifferencesOfTheLoss() {
-        for (String conditioning : List.of("bias", "none")) {
-            UnetArchitecture arch = new UnetArchitecture(3, List.of(1, 2), 1, conditioning, 4, true, true);
+        for (UnetArchitecture arch : List.of(new UnetArchitecture(3, List.of(1, 2), 1, "bias", 4, true, true),
+                new UnetArchitecture(3, List.of(1, 2), 1, "none", 4, true, true), new UnetArchitecture(4,
+                        List.of(1, 2), 1, "bias", 4, true, true, "group", 2, List.of(2), 2))) {
             NcsnUnet model = NcsnUnet.create(arch, spec(new long[] {2, 4, 4}, 1, 3));
             INDArray data = new SeededRandom(1).normal(6, 2, 4, 4);
             Objective.Batch batch = new DenoisingTarget().prepare(data, LEVELS, new SeededRandom(2));
@@ -226,6 +286,19 @@ class NcsnUnetTest {
         ModelBlueprint blueprint = ComponentContract.assertWellFormed(factory);
         assertThat(((UnetBlueprint) blueprint).architecture()).isEqualTo(new UnetArchitecture(32, List.of(1, 2, 2), 1,
                 "bias", 8, true, true));
+        assertThat(((UnetBlueprint) factory.create(Settings.of(factory, "norm = group, groups = 16, attention = [7, 14], "
+                + "heads = 4"))).architecture()).isEqualTo(new UnetArchitecture(32, List.of(1, 2, 2), 1, "bias", 8,
+                true, true, "group", 16, List.of(7, 14), 4));
+        assertThatThrownBy(() -> factory.create(Settings.of(factory,
+                "norm = layer, groups = 0, attention = [7, 7, 3.5], heads = 2000")))
+                .hasMessageContaining("ncsn-unet.norm: expected one of none, group, got \"layer\"")
+                .hasMessageContaining("ncsn-unet.groups: ")
+                .hasMessageContaining("ncsn-unet.attention: names resolution 7 twice")
+                .hasMessageContaining("ncsn-unet.attention: must be whole numbers of pixels >= 1, got 3.5")
+                .hasMessageContaining("ncsn-unet.heads: must be at most 1024, got 2000");
+        assertThatThrownBy(() -> factory.create(Settings.of(factory, "norm = group, groups = 24")))
+                .hasMessageContaining("ncsn-unet.groups: must divide the channels of every level (channels × "
+                        + "multipliers), got 24 for 32");
         assertThatThrownBy(() -> factory.create(Settings.of(factory,
                 "conditioning = film, multipliers = [1, 1.5], embedding = 3")))
                 .hasMessageContaining("ncsn-unet.conditioning: expected one of bias, none, got \"film\"")

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The elementwise work of {@code DenseStack} and {@code NcsnMlp}'s optimizer step as single passes over native
+ * The elementwise work of {@link DenseStack} and of the optimizers' steps as single passes over native
  * memory with the JDK's vector API (16 floats per instruction with AVX-512). Each pass replaces two to five ND4J
  * operations, each with a fixed cost whatever its size (docs/speed.md), and libnd4j's exp is a scalar loop. Only
  * {@link FusedKernels} touches this class, and only when the {@code jdk.incubator.vector} module is present.
  *
- * <p>Buffers are float arrays in native byte order (see {@link NativeArrays#bytes}); an index counts floats. Each
+ * <p>Buffers are float arrays in native byte order (see {@link org.score4j.nn.NativeArrays#bytes}); an index counts floats. Each
  * pass runs whole vectors, then one masked (or padded) vector for the rest: every element sees the same arithmetic
  * wherever it lies, and the main loop has no mask (a vector that may or may not be masked costs an allocation per
  * iteration).
@@ -154,23 +154,32 @@ public final class VectorKernels {
                            float[] rows) {
         int run = sumRun(columns);
         float[] acc = new float[columns];
-        int full = F.loopBound(columns);
         for (int r0 = fromRow; r0 < toRow; r0 += run) {
             int n = Math.min(run, toRow - r0);
             values.get(r0 * columns, rows, 0, n * columns);
-            java.util.Arrays.fill(acc, 0f);
-            for (int q = 0; q < n; q++) {
-                int row = q * columns;
-                for (int c = 0; c < full; c += F.length()) {
-                    FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, rows, row + c)).intoArray(acc, c);
-                }
-                for (int c = full; c < columns; c++) {
-                    acc[c] += rows[row + c];
-                }
+            addColumnSums(rows, n, columns, acc, sums, at);
+        }
+    }
+
+    /**
+     * Adds the column sums of the first {@code n} rows of the matrix [n, columns] (C order) in {@code rows}, summed in
+     * float into {@code acc} (a work array of {@code columns} floats), to sums[at + c] in double: one run of
+     * {@link #columnSums}, for callers that computed the rows on the heap.
+     */
+    public static void addColumnSums(float[] rows, int n, int columns, float[] acc, double[] sums, int at) {
+        int full = F.loopBound(columns);
+        java.util.Arrays.fill(acc, 0f);
+        for (int q = 0; q < n; q++) {
+            int row = q * columns;
+            for (int c = 0; c < full; c += F.length()) {
+                FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, rows, row + c)).intoArray(acc, c);
             }
-            for (int c = 0; c < columns; c++) {
-                sums[at + c] += acc[c];
+            for (int c = full; c < columns; c++) {
+                acc[c] += rows[row + c];
             }
+        }
+        for (int c = 0; c < columns; c++) {
+            sums[at + c] += acc[c];
         }
     }
 

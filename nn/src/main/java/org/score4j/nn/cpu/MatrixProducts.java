@@ -1,6 +1,6 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
-import static org.score4j.nn.cpu.NativeArrays.pointer;
+import static org.score4j.nn.NativeArrays.pointer;
 
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,12 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Nd4j.gemm} adds a fixed cost to every call (figures in docs/speed.md). Any other backend uses
  * {@code Nd4j.gemm}.
  */
-final class MatrixProducts {
+public final class MatrixProducts {
     private static final boolean DIRECT = openBlasUsable();
 
     private final boolean direct;
     /** oneDNN's primitives by shape and form, or null for sgemm. */
-    private final java.util.Map<String, OneDnnMatmul> primitives;
+    private final java.util.Map<Form, OneDnnMatmul> primitives;
     private org.bytedeco.dnnl.stream stream;
     private INDArray ones;
 
@@ -30,32 +30,32 @@ final class MatrixProducts {
     }
 
     /** Whether sgemm can be called directly: the CPU backend with its OpenBLAS. */
-    static boolean directAvailable() {
+    public static boolean directAvailable() {
         return DIRECT;
     }
 
     /** oneDNN, else direct sgemm, where the backend allows it. */
-    static MatrixProducts best() {
+    public static MatrixProducts best() {
         return new MatrixProducts(DIRECT, DIRECT && OneDnn.available());
     }
 
     /** OpenBLAS's sgemm where the backend allows it, for tests of that path. */
-    static MatrixProducts viaOpenBlas() {
+    public static MatrixProducts viaOpenBlas() {
         return new MatrixProducts(DIRECT, false);
     }
 
     /** Always through ND4J, for tests of the other path. */
-    static MatrixProducts viaNd4j() {
+    public static MatrixProducts viaNd4j() {
         return new MatrixProducts(false, false);
     }
 
     /** Whether {@link #forward(INDArray, INDArray, INDArray, INDArray, boolean)} adds the bias and swish in the product. */
-    boolean fusesActivation() {
+    public boolean fusesActivation() {
         return primitives != null;
     }
 
     /** h·W: [N, in] times [in, out], written into c [N, out]; returns c. */
-    INDArray forward(INDArray h, INDArray w, INDArray c) {
+    public INDArray forward(INDArray h, INDArray w, INDArray c) {
         return forward(h, w, null, c, false);
     }
 
@@ -63,7 +63,7 @@ final class MatrixProducts {
      * c ← h·W, and where {@code b} [out] is given + b, then swish if {@code swish}, in the same pass (only where
      * {@link #fusesActivation}); h [N, in] in C order, W [in, out] in Fortran order, c [N, out] in C order.
      */
-    INDArray forward(INDArray h, INDArray w, INDArray b, INDArray c, boolean swish) {
+    public INDArray forward(INDArray h, INDArray w, INDArray b, INDArray c, boolean swish) {
         int n = (int) h.size(0);
         int in = (int) w.size(0);
         int out = (int) w.size(1);
@@ -94,7 +94,7 @@ final class MatrixProducts {
     }
 
     /** δ·Wᵀ: [N, out] times [out, in], the gradient with respect to the layer's input, written into c [N, in]. */
-    INDArray backward(INDArray delta, INDArray w, INDArray c) {
+    public INDArray backward(INDArray delta, INDArray w, INDArray c) {
         int n = (int) delta.size(0);
         int in = (int) w.size(0);
         int out = (int) w.size(1);
@@ -116,7 +116,7 @@ final class MatrixProducts {
     }
 
     /** hᵀ·δ written into {@code gradient}, the [in, out] Fortran-order view of the weights' gradient. */
-    void weightGradient(INDArray h, INDArray delta, INDArray gradient) {
+    public void weightGradient(INDArray h, INDArray delta, INDArray gradient) {
         int n = (int) h.size(0);
         int in = (int) h.size(1);
         int out = (int) delta.size(1);
@@ -141,7 +141,7 @@ final class MatrixProducts {
      * reduction along the first dimension was slower than the layer's matrix products (and a pass on the JVM slower
      * still; docs/speed.md).
      */
-    void biasGradient(INDArray delta, INDArray gradient) {
+    public void biasGradient(INDArray delta, INDArray gradient) {
         int n = (int) delta.size(0);
         int out = (int) delta.size(1);
         delta = dense(delta, 'c');
@@ -171,8 +171,12 @@ final class MatrixProducts {
         if (primitives.size() > 64) {
             primitives.clear(); // batch sizes that come and go (a last partial batch, evaluation) must not pile up
         }
-        return primitives.computeIfAbsent(form + " " + m + " " + k + " " + n + " " + epilogue,
+        return primitives.computeIfAbsent(new Form(form, m, k, n, epilogue),
                 key -> new OneDnnMatmul(stream, m, k, n, aTransposed, bTransposed, epilogue));
+    }
+
+    /** One product's kind and shapes: the key of the primitives kept. */
+    private record Form(String product, long m, long k, long n, OneDnnMatmul.Epilogue epilogue) {
     }
 
     /** {@code a}, or a copy of it in {@code order} if its memory is laid out otherwise. */

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -21,9 +21,10 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.score4j.nn.Planes;
 
 /**
- * One convolution of {@link DirectUnet} at one batch size as oneDNN primitives: the output, the input gradient and
+ * One convolution at one batch size as oneDNN primitives (behind {@link org.score4j.nn.layers.Convolution}): the output, the input gradient and
  * the weight and bias gradients, on {@link Planes} in NHWC or in blocks of 16 channels. Where both sides are in
  * blocks, 3×3 kernels of stride 1 run Winograd's algorithm (faster than the direct kernels on 32 and 64 channels;
  * docs/speed.md); where only one is (the first and last convolutions, on the image's channels), the primitives run on
@@ -36,7 +37,7 @@ import org.bytedeco.javacpp.Pointer;
  * count (each value is computed by one thread); its weight and bias gradients sum over the batch in parts whose
  * number follows the thread count, so they can differ in the last bits between thread counts.
  */
-final class OneDnnConvolution {
+public final class OneDnnConvolution {
     private final stream stream;
     private final convolution_forward forward;
     private final convolution_backward_data backwardData;
@@ -64,7 +65,7 @@ final class OneDnnConvolution {
      * @param inBlocked  whether the input maps are in blocks of 16 channels ({@link Planes#block()}), else NHWC
      * @param outBlocked whether the output maps are
      */
-    OneDnnConvolution(stream stream, int batch, int in, boolean inBlocked, int out, boolean outBlocked, int k,
+    public OneDnnConvolution(stream stream, int batch, int in, boolean inBlocked, int out, boolean outBlocked, int k,
                       int stride, Planes.Geometry input, Planes.Geometry output) {
         this.stream = stream;
         engine engine = OneDnn.engine();
@@ -145,7 +146,7 @@ final class OneDnnConvolution {
     }
 
     /** Takes the kernel [k, k, in, out] at {@code weights} for the next calls. */
-    void load(FloatPointer weights) {
+    public void load(FloatPointer weights) {
         kernel.set_data_handle(weights);
         toForward.execute(stream, kernel, forwardKernel);
         if (toData != null) {
@@ -155,7 +156,7 @@ final class OneDnnConvolution {
     }
 
     /** y ← conv(x) + b, with the bias [out] at {@code b}. */
-    void forward(Planes x, Planes y, Pointer b) {
+    public void forward(Planes x, Planes y, Pointer b) {
         bias.set_data_handle(b);
         src.take(x, true);
         dst.take(y, false);
@@ -164,7 +165,7 @@ final class OneDnnConvolution {
     }
 
     /** dx ← the input gradient for output gradient dy (overwritten, not added). */
-    void inputGradient(Planes dy, Planes dx) {
+    public void inputGradient(Planes dy, Planes dx) {
         dst.take(dy, true);
         src.take(dx, false);
         OneDnn.execute(stream, backwardData, dataArgs);
@@ -175,7 +176,7 @@ final class OneDnnConvolution {
      * The weight gradient [k, k, in, out] for input x and output gradient dy, the bias gradient with it
      * ({@link #biasGradient}); valid until the next call.
      */
-    FloatPointer weightGradient(Planes x, Planes dy) {
+    public FloatPointer weightGradient(Planes x, Planes dy) {
         src.take(x, true);
         dst.take(dy, true);
         OneDnn.execute(stream, backwardWeights, weightArgs);
@@ -185,12 +186,12 @@ final class OneDnnConvolution {
     }
 
     /** The bias gradient [out] of the last {@link #weightGradient}. */
-    FloatPointer biasGradient() {
+    public FloatPointer biasGradient() {
         return biasGradient;
     }
 
     /** Which oneDNN implementations run the output, input gradient and weight gradient. */
-    String implementation() {
+    public String implementation() {
         return implementation;
     }
 

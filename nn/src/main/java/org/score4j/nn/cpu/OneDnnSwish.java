@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
@@ -19,7 +19,7 @@ import org.bytedeco.javacpp.Pointer;
  * backward pass takes the pre-activation z and recomputes the sigmoid, so a training pass keeps z only. Elementwise,
  * so the results do not depend on the thread count.
  */
-final class OneDnnSwish {
+public final class OneDnnSwish {
     private final stream stream;
     private final eltwise_forward forward;
     private final eltwise_backward backward;
@@ -29,7 +29,7 @@ final class OneDnnSwish {
     private final IntMemoryMap forwardArgs = new IntMemoryMap();
     private final IntMemoryMap backwardArgs = new IntMemoryMap();
 
-    OneDnnSwish(stream stream, long rows, long columns) {
+    public OneDnnSwish(stream stream, long rows, long columns) {
         this.stream = stream;
         var engine = OneDnn.engine();
         memory.desc desc = new memory.desc(new long[] {rows, columns}, memory.data_type.f32, memory.format_tag.ab);
@@ -49,14 +49,14 @@ final class OneDnnSwish {
     }
 
     /** a ← swish(z). */
-    void forward(Pointer zValues, Pointer a) {
+    public void forward(Pointer zValues, Pointer a) {
         z.set_data_handle(zValues);
         out.set_data_handle(a);
         OneDnn.execute(stream, forward, forwardArgs);
     }
 
     /** d ← g·swish′(z), for the gradient g of swish(z); d may be g. */
-    void backward(Pointer zValues, Pointer g, Pointer d) {
+    public void backward(Pointer zValues, Pointer g, Pointer d) {
         z.set_data_handle(zValues);
         gradient.set_data_handle(g);
         out.set_data_handle(d);

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +10,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.score4j.nn.cpu.FusedKernels;
-import org.score4j.nn.cpu.NativeArrays;
+import org.score4j.nn.NativeArrays;
 
 /**
  * The forward and backward passes of a stack of dense layers (swish hidden layers, identity output) as a handful of
@@ -25,16 +24,16 @@ import org.score4j.nn.cpu.NativeArrays;
  * {@link FusedKernels} the bias, the swish and its derivative are one pass each on the JVM instead; and where the
  * products run on oneDNN, inference adds the bias and the swish inside each product.
  */
-final class DenseStack {
+public final class DenseStack {
     private final int[] widths;
     /** The widest layer's width. */
     private final int widest;
     private final MatrixProducts products;
     private final boolean fused;
-    private final Scratch inference = new Scratch();
-    private final Scratch training = new Scratch();
-    private final Scratch backward = new Scratch();
-    private final java.util.Map<String, OneDnnSwish> swishes = new java.util.HashMap<>();
+    private final Scratch inference;
+    private final Scratch training;
+    private final Scratch backward;
+    private final java.util.Map<Shape, OneDnnSwish> swishes = new java.util.HashMap<>();
     private org.bytedeco.dnnl.stream stream;
     /** The hidden activation, or null for swish. */
     private final IActivation activation;
@@ -43,12 +42,12 @@ final class DenseStack {
      * @param activation hidden activation: swish, relu, softplus, tanh or elu
      * @param widths     input width, the hidden widths, then the output width
      */
-    DenseStack(String activation, int... widths) {
+    public DenseStack(String activation, int... widths) {
         this(MatrixProducts.best(), FusedKernels.available(), activation, widths);
     }
 
     /** @param fused whether to run the elementwise work as {@link FusedKernels} (which must be available) */
-    DenseStack(MatrixProducts products, boolean fused, String activation, int... widths) {
+    public DenseStack(MatrixProducts products, boolean fused, String activation, int... widths) {
         this.products = products;
         this.fused = fused;
         if (widths.length < 2) {
@@ -56,6 +55,9 @@ final class DenseStack {
         }
         this.widths = widths.clone();
         this.widest = java.util.Arrays.stream(widths).max().getAsInt();
+        this.inference = new Scratch(widths.length);
+        this.training = new Scratch(widths.length);
+        this.backward = new Scratch(widths.length);
         this.activation = switch (activation) {
             case "swish" -> null;
             case "relu" -> Activation.RELU.getActivationFunction();
@@ -74,11 +76,11 @@ final class DenseStack {
         if (swishes.size() > 16) {
             swishes.clear();
         }
-        return swishes.computeIfAbsent(rows + "x" + columns, k -> new OneDnnSwish(stream, rows, columns));
+        return swishes.computeIfAbsent(new Shape(rows, columns), k -> new OneDnnSwish(stream, rows, columns));
     }
 
     /** Number of parameters. */
-    long size() {
+    public long size() {
         long n = 0;
         for (int l = 0; l + 1 < widths.length; l++) {
             n += (long) widths[l] * widths[l + 1] + widths[l + 1];
@@ -87,7 +89,7 @@ final class DenseStack {
     }
 
     /** Weights and biases of each layer as views of {@code flat} (parameters, or a gradient of the same layout). */
-    Views views(INDArray flat) {
+    public Views views(INDArray flat) {
         INDArray vector = flat.reshape(flat.length());
         List<INDArray> weights = new ArrayList<>();
         List<INDArray> biases = new ArrayList<>();
@@ -103,14 +105,14 @@ final class DenseStack {
     }
 
     /** Per-layer views of one flat vector. */
-    record Views(List<INDArray> weights, List<INDArray> biases) {
+    public record Views(List<INDArray> weights, List<INDArray> biases) {
     }
 
     /**
      * What the backward pass needs from a forward pass: each layer's input, and for each hidden layer its sigmoid
      * (swish without oneDNN) or its pre-activation (swish with oneDNN, other activations).
      */
-    static final class Trace {
+    public static final class Trace {
         private final List<INDArray> inputs = new ArrayList<>();
         private final List<INDArray> hidden = new ArrayList<>();
     }
@@ -121,7 +123,7 @@ final class DenseStack {
      *
      * @param trace filled for {@link #backward}, or null for inference
      */
-    INDArray forward(Views p, INDArray input, Trace trace) {
+    public INDArray forward(Views p, INDArray input, Trace trace) {
         return small(input.size(0)) ? OneDnn.onOneThread(() -> forwardPass(p, input, trace))
                 : forwardPass(p, input, trace);
     }
@@ -144,7 +146,7 @@ final class DenseStack {
         for (int l = 0; l <= last; l++) {
             if (products.fusesActivation() && (activation == null || l == last)) {
                 INDArray z = products.forward(h, p.weights().get(l), p.biases().get(l),
-                        scratch.get("z" + l, n, widths[l + 1]), trace == null && l < last);
+                        scratch.get(Work.Z, l, n, widths[l + 1]), trace == null && l < last);
                 if (trace != null) {
                     trace.inputs.add(h);
                 }
@@ -152,13 +154,13 @@ final class DenseStack {
                     h = z;
                     continue;
                 }
-                INDArray a = scratch.get("a" + l, n, widths[l + 1]);
+                INDArray a = scratch.get(Work.A, l, n, widths[l + 1]);
                 swish(n, widths[l + 1]).forward(NativeArrays.pointer(z), NativeArrays.pointer(a));
                 trace.hidden.add(z);
                 h = a;
                 continue;
             }
-            INDArray z = products.forward(h, p.weights().get(l), scratch.get("z" + l, n, widths[l + 1]));
+            INDArray z = products.forward(h, p.weights().get(l), scratch.get(Work.Z, l, n, widths[l + 1]));
             if (trace != null) {
                 trace.inputs.add(h);
             }
@@ -168,7 +170,7 @@ final class DenseStack {
                 continue;
             }
             if (fused && activation == null) {
-                INDArray s = trace == null ? null : scratch.get("s" + l, n, widths[l + 1]);
+                INDArray s = trace == null ? null : scratch.get(Work.S, l, n, widths[l + 1]);
                 FusedKernels.biasSwish(z, p.biases().get(l), s);
                 if (trace != null) {
                     trace.hidden.add(s);
@@ -181,13 +183,13 @@ final class DenseStack {
                 // One pass: nothing needs the sigmoid afterwards.
                 h = Nd4j.exec(new Swish(z, z));
             } else if (l < last && activation == null) {
-                INDArray s = scratch.get("s" + l, n, widths[l + 1]);
+                INDArray s = scratch.get(Work.S, l, n, widths[l + 1]);
                 Nd4j.exec(new Sigmoid(z, s));
                 h = z.muli(s);
                 trace.hidden.add(s);
             } else if (l < last) {
                 if (trace != null) {
-                    trace.hidden.add(scratch.get("pre" + l, n, widths[l + 1]).assign(z));
+                    trace.hidden.add(scratch.get(Work.PRE, l, n, widths[l + 1]).assign(z));
                 }
                 h = activation.getActivation(z, trace != null);
             } else {
@@ -201,7 +203,7 @@ final class DenseStack {
      * Writes ∂L/∂parameters into {@code gradient} (every value overwritten) given ∂L/∂output {@code g} [N, out] for the
      * forward pass recorded in {@code trace}.
      */
-    void backward(Views p, Trace trace, INDArray g, Views gradient) {
+    public void backward(Views p, Trace trace, INDArray g, Views gradient) {
         back(p, trace, g, gradient, false);
     }
 
@@ -209,7 +211,7 @@ final class DenseStack {
      * ∂L/∂input [N, in] given ∂L/∂output {@code g} [N, out] for the forward pass recorded in {@code trace}, without the
      * parameter gradients; a work array that the next backward pass overwrites.
      */
-    INDArray inputGradient(Views p, Trace trace, INDArray g) {
+    public INDArray inputGradient(Views p, Trace trace, INDArray g) {
         return back(p, trace, g, null, true);
     }
 
@@ -229,9 +231,9 @@ final class DenseStack {
                 products.biasGradient(delta, gradient.biases().get(l));
             }
             if (l == 0) {
-                return input ? products.backward(delta, p.weights().get(0), backward.get("back0", n, widths[0])) : null;
+                return input ? products.backward(delta, p.weights().get(0), backward.get(Work.BACK, 0, n, widths[0])) : null;
             }
-            INDArray back = products.backward(delta, p.weights().get(l), backward.get("back" + l, n, widths[l]));
+            INDArray back = products.backward(delta, p.weights().get(l), backward.get(Work.BACK, l, n, widths[l]));
             if (activation == null && products.fusesActivation()) {
                 // In place: one array less to bring into the cache.
                 swish(n, widths[l]).backward(NativeArrays.pointer(trace.hidden.get(l - 1)), NativeArrays.pointer(back),
@@ -243,7 +245,7 @@ final class DenseStack {
             } else if (activation == null) {
                 // in is the previous layer's swish output a = z·s: swish'(z) = s + a·(1 − s).
                 INDArray s = trace.hidden.get(l - 1);
-                INDArray slope = s.rsub(1, backward.get("slope" + l, n, widths[l])).muli(in).addi(s);
+                INDArray slope = s.rsub(1, backward.get(Work.SLOPE, l, n, widths[l])).muli(in).addi(s);
                 delta = back.muli(slope);
             } else {
                 delta = activation.backprop(trace.hidden.get(l - 1), back).getFirst();
@@ -252,25 +254,39 @@ final class DenseStack {
         return null;
     }
 
+    /** A matrix shape, the key of the primitives kept per shape. */
+    private record Shape(int rows, int columns) {
+    }
+
+    /** What a work array holds, per layer: pre-activations, activations, sigmoids, ..., gradients, slopes. */
+    private enum Work {
+        Z, A, S, PRE, BACK, SLOPE
+    }
+
     /**
-     * Work arrays kept from call to call while the batch size stays the same: fresh multi-megabyte arrays for every
-     * layer cost page faults and zeroing that took twice as long as the arithmetic (10 000 rows of 128).
+     * Work arrays kept from call to call while the batch size stays the same, by kind and layer: fresh
+     * multi-megabyte arrays for every layer cost page faults and zeroing that took twice as long as the arithmetic
+     * (10 000 rows of 128).
      */
     private static final class Scratch {
-        private final java.util.Map<String, INDArray> arrays = new java.util.HashMap<>();
+        private final INDArray[][] arrays;
 
-        INDArray get(String name, long rows, long columns) {
-            INDArray a = arrays.get(name);
+        Scratch(int layers) {
+            arrays = new INDArray[Work.values().length][layers];
+        }
+
+        INDArray get(Work kind, int layer, long rows, long columns) {
+            INDArray a = arrays[kind.ordinal()][layer];
             if (a == null || a.size(0) != rows || a.size(1) != columns) {
                 a = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
-                arrays.put(name, a);
+                arrays[kind.ordinal()][layer] = a;
             }
             return a;
         }
     }
 
     /** Floating-point operations of one forward pass per example, two per multiply–add. */
-    long forwardFlops() {
+    public long forwardFlops() {
         long flops = 0;
         for (int l = 0; l + 1 < widths.length; l++) {
             flops += 2L * widths[l] * widths[l + 1];

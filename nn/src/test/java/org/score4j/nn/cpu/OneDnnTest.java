@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

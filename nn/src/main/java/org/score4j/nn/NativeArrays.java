@@ -1,4 +1,4 @@
-package org.score4j.nn.cpu;
+package org.score4j.nn;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -6,7 +6,10 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The host memory of dense float arrays of the CPU backend, for code that works on it directly. */
+/**
+ * The host memory of dense float arrays of the CPU backend, for code that works on it directly. The pointers and
+ * buffers are views of the array's own memory: they are valid while the array is (keep a reference to it).
+ */
 public final class NativeArrays {
     private NativeArrays() {
     }
@@ -23,10 +26,15 @@ public final class NativeArrays {
      * @throws IllegalArgumentException if the array is not float or not one contiguous block
      */
     public static ByteBuffer bytes(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || !(a.length() == 1 || a.elementWiseStride() == 1)) {
+        if (!isContiguousFloat(a)) {
             throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
         }
         FloatPointer p = pointer(a);
         return p.capacity(a.length()).limit(a.length()).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /** Whether the array is float and one contiguous block of memory (in whatever order). */
+    public static boolean isContiguousFloat(INDArray a) {
+        return a.dataType() == DataType.FLOAT && (a.length() == 1 || a.elementWiseStride() == 1);
     }
 }

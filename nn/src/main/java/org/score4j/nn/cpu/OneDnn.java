@@ -1,9 +1,9 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import org.bytedeco.dnnl.engine;
 
 /** oneDNN's CPU engine, loaded on first use; {@link #available} says whether its natives load on this machine. */
-final class OneDnn {
+public final class OneDnn {
     private static final engine ENGINE = create();
 
     private OneDnn() {
@@ -17,12 +17,12 @@ final class OneDnn {
         }
     }
 
-    static boolean available() {
+    public static boolean available() {
         return ENGINE != null;
     }
 
     /** Runs {@code primitive} on {@code args} and waits for it: every score4j call of oneDNN is synchronous. */
-    static void execute(org.bytedeco.dnnl.stream stream, org.bytedeco.dnnl.primitive primitive,
+    public static void execute(org.bytedeco.dnnl.stream stream, org.bytedeco.dnnl.primitive primitive,
                         org.bytedeco.dnnl.IntMemoryMap args) {
         primitive.execute(stream, args);
         stream._wait();
@@ -35,7 +35,7 @@ final class OneDnn {
      * batch-256 MLP step vary widely between runs on two cores (docs/speed.md). Each value is then summed on one
      * thread, as it is in oneDNN's own split of these shapes, so the results are the same.
      */
-    static <T> T onOneThread(java.util.function.Supplier<T> work) {
+    public static <T> T onOneThread(java.util.function.Supplier<T> work) {
         org.nd4j.nativeblas.NativeOps ops = Threads.OPS;
         int threads = ops.ompGetMaxThreads();
         if (threads <= 1) {
@@ -60,11 +60,11 @@ final class OneDnn {
     }
 
     /** A memory object of this layout without data: every call sets its data handle first. */
-    static org.bytedeco.dnnl.memory handle(org.bytedeco.dnnl.memory.desc layout) {
+    public static org.bytedeco.dnnl.memory handle(org.bytedeco.dnnl.memory.desc layout) {
         return new org.bytedeco.dnnl.memory(layout, engine(), (org.bytedeco.javacpp.Pointer) null);
     }
 
-    static engine engine() {
+    public static engine engine() {
         if (ENGINE == null) {
             throw new IllegalStateException("oneDNN's natives did not load on this machine");
         }

@@ -1,4 +1,4 @@
-package org.score4j.models.ncsn;
+package org.score4j.nn.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
@@ -16,16 +16,17 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * One matrix product of fixed shapes as a oneDNN primitive: C [m, n] (row-major) ← A [m, k] · B [k, n], each of A and
- * B stored row-major or transposed, optionally plus a bias [n] per row and then swish, all in one pass over C. The
+ * B stored row-major or transposed, optionally plus a bias [n] per row and then swish, all in one pass over C; or a
+ * batch of such products, C_b ← A_b · B_b for b &lt; batch, each operand's matrices one after the other. The
  * operands' memory is given per call.
  *
  * <p>oneDNN splits the work over its OpenMP threads (OMP_NUM_THREADS) by blocks of C, so each value is summed by one
  * thread in an order fixed by the shapes; only a long k may be split too, which can change the last bits of a sum
  * with the thread count.
  */
-final class OneDnnMatmul {
+public final class OneDnnMatmul {
     /** What follows the product. */
-    enum Epilogue {
+    public enum Epilogue {
         NONE, BIAS, BIAS_SWISH
     }
 
@@ -41,14 +42,24 @@ final class OneDnnMatmul {
      * @param aTransposed A is stored as its transpose [k, m] row-major
      * @param bTransposed B is stored as its transpose [n, k] row-major
      */
-    OneDnnMatmul(stream stream, long m, long k, long n, boolean aTransposed, boolean bTransposed, Epilogue epilogue) {
+    public OneDnnMatmul(stream stream, long m, long k, long n, boolean aTransposed, boolean bTransposed,
+                        Epilogue epilogue) {
+        this(stream, 1, m, k, n, aTransposed, bTransposed, epilogue);
+    }
+
+    /**
+     * A batch of products (a single one for {@code batch} = 1).
+     *
+     * @param aTransposed each A_b is stored as its transpose [k, m] row-major
+     * @param bTransposed each B_b is stored as its transpose [n, k] row-major
+     */
+    public OneDnnMatmul(stream stream, long batch, long m, long k, long n, boolean aTransposed, boolean bTransposed,
+                        Epilogue epilogue) {
         this.stream = stream;
         var engine = OneDnn.engine();
-        memory.desc aDesc = new memory.desc(new long[] {m, k}, memory.data_type.f32,
-                aTransposed ? memory.format_tag.ba : memory.format_tag.ab);
-        memory.desc bDesc = new memory.desc(new long[] {k, n}, memory.data_type.f32,
-                bTransposed ? memory.format_tag.ba : memory.format_tag.ab);
-        memory.desc cDesc = new memory.desc(new long[] {m, n}, memory.data_type.f32, memory.format_tag.ab);
+        memory.desc aDesc = desc(batch, m, k, aTransposed);
+        memory.desc bDesc = desc(batch, k, n, bTransposed);
+        memory.desc cDesc = desc(batch, m, n, false);
         primitive_attr attributes = new primitive_attr();
         if (epilogue == Epilogue.BIAS_SWISH) {
             post_ops ops = new post_ops();
@@ -60,7 +71,9 @@ final class OneDnnMatmul {
             desc = new matmul.desc(aDesc, bDesc, cDesc);
             bias = null;
         } else {
-            memory.desc biasDesc = new memory.desc(new long[] {1, n}, memory.data_type.f32, memory.format_tag.ab);
+            memory.desc biasDesc = batch == 1
+                    ? new memory.desc(new long[] {1, n}, memory.data_type.f32, memory.format_tag.ab)
+                    : new memory.desc(new long[] {1, 1, n}, memory.data_type.f32, memory.format_tag.abc);
             desc = new matmul.desc(aDesc, bDesc, biasDesc, cDesc);
             bias = OneDnn.handle(biasDesc);
             args.put(DNNL_ARG_BIAS, bias);
@@ -74,8 +87,18 @@ final class OneDnnMatmul {
         args.put(DNNL_ARG_DST, c);
     }
 
+    /** Rows × columns, row-major or transposed, for each of {@code batch} matrices. */
+    private static memory.desc desc(long batch, long rows, long columns, boolean transposed) {
+        if (batch == 1) {
+            return new memory.desc(new long[] {rows, columns}, memory.data_type.f32,
+                    transposed ? memory.format_tag.ba : memory.format_tag.ab);
+        }
+        return new memory.desc(new long[] {batch, rows, columns}, memory.data_type.f32,
+                transposed ? memory.format_tag.acb : memory.format_tag.abc);
+    }
+
     /** C ← A·B (then the epilogue; {@code biasValues} is ignored without one). */
-    void run(Pointer aValues, Pointer bValues, Pointer biasValues, Pointer cValues) {
+    public void run(Pointer aValues, Pointer bValues, Pointer biasValues, Pointer cValues) {
         a.set_data_handle(aValues);
         b.set_data_handle(bValues);
         if (bias != null) {
