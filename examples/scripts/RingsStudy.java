@@ -2,7 +2,7 @@
 // Langevin dynamics and the EDM sampler. Run it with score4j's class path (see docs/java-api.md):
 //   java --add-modules jdk.incubator.vector -cp "$(./score4j classpath)" examples/scripts/RingsStudy.java
 import java.nio.file.Path;
-import org.score4j.core.Score4j;
+import org.score4j.core.lib.Score4j;
 import org.score4j.core.lib.StudyResult;
 
 public class RingsStudy {

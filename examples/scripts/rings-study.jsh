@@ -2,7 +2,7 @@
 // line that completes it, so each line of the chain ends with its dot.
 //   jshell --class-path "$(./score4j classpath)" examples/scripts/rings-study.jsh
 import java.nio.file.Path;
-import org.score4j.core.Score4j;
+import org.score4j.core.lib.Score4j;
 import org.score4j.core.lib.StudyResult;
 
 int steps = Integer.getInteger("steps", 2000);

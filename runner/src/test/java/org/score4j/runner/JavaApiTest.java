@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.core.Score4j;
+import org.score4j.core.lib.Score4j;
 import org.score4j.core.UserError;
 import org.score4j.core.lib.RunBuilder;
 import org.score4j.core.lib.StudyResult;

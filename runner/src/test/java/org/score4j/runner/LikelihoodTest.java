@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.score4j.core.Score4j;
+import org.score4j.core.lib.Score4j;
 import org.score4j.core.UserError;
 import org.score4j.core.lib.Likelihood;
 import org.score4j.core.lib.TrainedRun;

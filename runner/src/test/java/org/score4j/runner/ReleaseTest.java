@@ -177,7 +177,7 @@ class ReleaseTest {
                 import static org.junit.jupiter.api.Assertions.assertTrue;
 
                 import org.junit.jupiter.api.Test;
-                import org.score4j.core.Score4j;
+                import org.score4j.core.lib.Score4j;
                 import org.score4j.core.UserError;
 
                 class LibraryTest {

@@ -154,7 +154,7 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /** What the lock file says of its (last) holder: {@code pid@host command since time}, or empty. */
-    static String recordedHolder(FileChannel channel) throws IOException {
+    public static String recordedHolder(FileChannel channel) throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) Math.min(512, channel.size()));
         channel.read(b, 0);
         return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();

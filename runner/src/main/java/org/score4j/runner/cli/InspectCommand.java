@@ -2,7 +2,7 @@ package org.score4j.runner.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.score4j.core.output.Inspection;
+import org.score4j.core.training.Inspection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,10 +1,10 @@
-package org.score4j.core;
+package org.score4j.core.lib;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.score4j.core.RunProgress;
+import org.score4j.core.UserError;
 import org.score4j.core.app.Application;
-import org.score4j.core.lib.RunBuilder;
-import org.score4j.core.lib.StudyBuilder;
 import org.score4j.core.plugins.Catalog;
 
 /**

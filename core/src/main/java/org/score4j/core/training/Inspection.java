@@ -1,4 +1,4 @@
-package org.score4j.core.output;
+package org.score4j.core.training;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,7 +16,7 @@ import java.util.Set;
 import org.score4j.api.io.SafeTensors;
 import org.score4j.core.UserError;
 import org.score4j.core.config.MemoryBudget;
-import org.score4j.core.training.Checkpoints;
+import org.score4j.core.output.RunDirectory;
 
 /**
  * What a checkpoint file or a run directory holds, described without loading a tensor or taking the directory's lock:

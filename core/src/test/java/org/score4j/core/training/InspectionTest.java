@@ -1,4 +1,4 @@
-package org.score4j.core.output;
+package org.score4j.core.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.spi.ModelSpec;
 import org.score4j.core.UserError;
-import org.score4j.core.training.Checkpoints;
-import org.score4j.core.training.TrainingState;
+import org.score4j.core.output.RunDirectory;
 
 class InspectionTest {
     @TempDir
