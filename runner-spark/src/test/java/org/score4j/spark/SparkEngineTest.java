@@ -78,7 +78,7 @@ class SparkEngineTest {
             "--set", "model.name=ncsn-unet", "--set", "model.channels=4", "--set", "model.multipliers=[1,2]",
             "--set", "train.steps=6", "--set", "train.batch-size=8", "--set", "train.log-every=2", "--set", "train.checkpoint-every=6",
             "--set", "schedule.sigma-max=10", "--set", "schedule.sigma-min=0.05", "--set", "schedule.levels=4",
-            "--set", "eval.reference-samples=100"};
+            "--set", "sampler.step-size=1e-4", "--set", "eval.reference-samples=100"};
         SparkCli.Result local = score4j(with(tiny, "-o", tmp.resolve("local").toString()));
         SparkCli.Result one = score4j(with(with(tiny, "-o", tmp.resolve("one").toString()), "--engine", "spark", "--master",
                 "local[1]", "--conf", "spark.ui.enabled=false"));
