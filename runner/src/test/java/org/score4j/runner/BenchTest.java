@@ -125,6 +125,16 @@ class BenchTest {
     }
 
     @Test
+    void everyStandardWorkloadPassesTheConfigurationCheckItsWorkerMakes() {
+        org.score4j.core.app.Application app = new org.score4j.core.app.Application(
+                org.score4j.core.plugins.Catalog.discover(null));
+        for (org.score4j.runner.bench.Workload w : org.score4j.runner.bench.Workload.standard()) {
+            org.assertj.core.api.Assertions.assertThatCode(() -> app.resolve(
+                    com.typesafe.config.ConfigFactory.parseString(w.config()))).as(w.name()).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
     void flagsARangeThatCrossesItsTarget() {
         Workload training = Workload.named(List.of("mlp-train-256")).get(0);
         assertThat(training.target()).isEqualTo(2.0);

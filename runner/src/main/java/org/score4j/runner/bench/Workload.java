@@ -48,6 +48,7 @@ public record Workload(String name, String description, Task task, String config
             model.name = ncsn-unet
             schedule { sigma-max = 15, sigma-min = 0.01, levels = 10 }
             sampler { steps-per-level = 2, step-size = 1.5e-5 }
+            sample { count = 64, batch-size = 64, low = 0, high = 1 }
             """;
 
     private static final String CHAINS = "sample { count = 10000, batch-size = 10000 }\n";
@@ -71,7 +72,7 @@ public record Workload(String name, String description, Task task, String config
                 new Workload("unet-train-64", "DSM training step, ncsn-unet on 1×28×28 digits, batch 64", Task.TRAIN,
                         UNET + "train.batch-size = 64", 4, 2, TARGET),
                 new Workload("unet-sample-64", "annealed Langevin, 64 images 1×28×28, 10 levels × 2 steps + Tweedie, "
-                        + "ncsn-unet", Task.SAMPLE, UNET + "sample { count = 64, batch-size = 64, low = 0, high = 1 }", 1, 1,
+                        + "ncsn-unet", Task.SAMPLE, UNET, 1, 1,
                         TARGET));
     }
 
