@@ -9,6 +9,7 @@ import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.spi.ModelSpec;
 import org.score4j.api.tensors.Tensors;
+import org.score4j.nn.LatestPass;
 import org.score4j.nn.cpu.DenseStack;
 
 /**
@@ -42,7 +43,7 @@ public final class NcsnMlp implements ScoreModel, InputGradient {
     /** The caller's gradient array of the last backward pass, and views of the memory written for it. */
     private INDArray lastGiven;
     private DenseStack.Views lastViews;
-    private Pass current;
+    private final LatestPass latest = new LatestPass(NAME, "the next forward, inputGradient or setParameters");
 
     private NcsnMlp(MlpArchitecture architecture, long[] shape, int dimension, double dataScale, int classes,
                     int[] widths, INDArray theta) {
@@ -115,7 +116,7 @@ public final class NcsnMlp implements ScoreModel, InputGradient {
     public void setParameters(INDArray flat) {
         // In place: the layers run on views of theta.
         ParameterVectors.copy(flat, theta, NAME);
-        current = null;
+        latest.end();
     }
 
     @Override
@@ -128,14 +129,13 @@ public final class NcsnMlp implements ScoreModel, InputGradient {
     public TrainingPass forward(INDArray x, INDArray sigma, int[] labels) {
         DenseStack.Trace trace = new DenseStack.Trace();
         INDArray out = stack.forward(live, features(x, sigma, labels), trace);
-        current = new Pass(trace, sigma.castTo(DataType.FLOAT), toScore(out, sigma, x));
-        return current;
+        return latest.begin(new Pass(trace, sigma.castTo(DataType.FLOAT), toScore(out, sigma, x)));
     }
 
     @Override
     public INDArray inputGradient(INDArray x, INDArray sigma, int[] labels, INDArray g) {
         requireShapeOf(x, g);
-        current = null;
+        latest.end();
         DenseStack.Trace trace = new DenseStack.Trace();
         stack.forward(live, features(x, sigma, labels), trace);
         float[] back = Tensors.floats(stack.inputGradient(live, trace, outputGradient(g, sigma.castTo(DataType.FLOAT))));
@@ -158,7 +158,6 @@ public final class NcsnMlp implements ScoreModel, InputGradient {
         private final DenseStack.Trace trace;
         private final INDArray sigma;
         private final INDArray scores;
-        private boolean used;
 
         Pass(DenseStack.Trace trace, INDArray sigma, INDArray scores) {
             this.trace = trace;
@@ -174,13 +173,10 @@ public final class NcsnMlp implements ScoreModel, InputGradient {
         @Override
         public void backward(INDArray scoreGradient, INDArray parameterGradient) {
             Objects.requireNonNull(scoreGradient, "scoreGradient");
-            if (current != this || used) {
-                throw new IllegalStateException(NAME + ": this training pass is over (backward runs once, before the "
-                        + "next forward, inputGradient or setParameters)");
-            }
+            latest.requireTurn(this);
             requireShapeOf(scores, scoreGradient);
+            latest.use(this);
             INDArray into = gradients.open(parameterGradient);
-            used = true;
             if (parameterGradient != lastGiven) {
                 // Kept: the runner passes the same array every step, and views cost a native call each.
                 lastViews = stack.views(into);

@@ -10,6 +10,7 @@ import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.spi.ModelSpec;
 import org.score4j.api.tensors.Tensors;
+import org.score4j.nn.LatestPass;
 
 /**
  * A noise-conditional convolutional score network for C×H×W images: a U-Net of residual blocks with skip
@@ -37,7 +38,7 @@ public final class NcsnUnet implements ScoreModel, InputGradient {
     /** The parameters [P], which the network reads. */
     private final INDArray theta;
     private final GradientTarget gradients;
-    private Pass current;
+    private final LatestPass latest = new LatestPass(NAME, "the next forward, inputGradient or setParameters");
 
     /** The network's inputs for a batch: scaled images, σ features (with the label slots), and σ itself. */
     private record Inputs(INDArray x, INDArray features, INDArray sigma) {
@@ -115,7 +116,7 @@ public final class NcsnUnet implements ScoreModel, InputGradient {
         ParameterVectors.copy(flat, theta, NAME);
         // The direct network reorders its convolution kernels from the new values before its next pass.
         network.load(theta);
-        current = null;
+        latest.end();
     }
 
     @Override
@@ -127,14 +128,13 @@ public final class NcsnUnet implements ScoreModel, InputGradient {
     @Override
     public TrainingPass forward(INDArray x, INDArray sigma, int[] labels) {
         Inputs in = inputs(x, sigma, labels);
-        current = new Pass(in, toScore(network.output(in.x(), in.features()), in.sigma(), x.dataType()));
-        return current;
+        return latest.begin(new Pass(in, toScore(network.output(in.x(), in.features()), in.sigma(), x.dataType())));
     }
 
     @Override
     public INDArray inputGradient(INDArray x, INDArray sigma, int[] labels, INDArray g) {
         requireShapeOf(x, g);
-        current = null;
+        latest.end();
         Inputs in = inputs(x, sigma, labels);
         INDArray dx = network.inputGradient(in.x(), in.features(), outputGradient(g, in.sigma()));
         // Through the input scaling; the σ features and the label do not depend on x.
@@ -147,7 +147,6 @@ public final class NcsnUnet implements ScoreModel, InputGradient {
     private final class Pass implements TrainingPass {
         private final Inputs inputs;
         private final INDArray scores;
-        private boolean used;
 
         Pass(Inputs inputs, INDArray scores) {
             this.inputs = inputs;
@@ -161,13 +160,10 @@ public final class NcsnUnet implements ScoreModel, InputGradient {
 
         @Override
         public void backward(INDArray scoreGradient, INDArray parameterGradient) {
-            if (current != this || used) {
-                throw new IllegalStateException(NAME + ": this training pass is over (backward runs once, before the "
-                        + "next forward, inputGradient or setParameters)");
-            }
+            latest.requireTurn(this);
             requireShapeOf(scores, scoreGradient);
+            latest.use(this);
             INDArray into = gradients.open(parameterGradient);
-            used = true;
             network.gradient(inputs.x(), inputs.features(), outputGradient(scoreGradient, inputs.sigma()), into);
             gradients.finish(parameterGradient, into);
         }

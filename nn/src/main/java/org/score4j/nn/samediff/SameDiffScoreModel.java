@@ -18,6 +18,7 @@ import org.score4j.api.ConditionalScore;
 import org.score4j.api.InputGradient;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.spi.ModelSpec;
+import org.score4j.nn.LatestPass;
 import org.score4j.nn.ParameterLayout;
 
 /**
@@ -41,10 +42,11 @@ public final class SameDiffScoreModel implements ScoreModel, InputGradient {
     private final List<ParameterLayout.Part> parts;
     private final List<String> names;
     private final INDArray theta;
-    private TrainingPass current;
+    private final LatestPass latest;
 
     SameDiffScoreModel(String name, ScoreGraph graph, ModelSpec spec) {
         this.name = Objects.requireNonNull(name, "name");
+        this.latest = new LatestPass(name, "the next forward or setParameters");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.sd = SameDiff.create();
         GraphBuilder builder = new GraphBuilder(sd, spec, false);
@@ -98,7 +100,7 @@ public final class SameDiffScoreModel implements ScoreModel, InputGradient {
         }
         theta.assign(flat.castTo(DataType.FLOAT).reshape(theta.length()));
         load();
-        current = null;
+        latest.end();
     }
 
     /** Copies θ into the graph's variables. */
@@ -118,8 +120,7 @@ public final class SameDiffScoreModel implements ScoreModel, InputGradient {
     public TrainingPass forward(INDArray x, INDArray sigma, int[] labels) {
         Map<String, INDArray> in = inputs(x, sigma, labels);
         INDArray scores = scores(in, x);
-        current = new Pass(in, scores);
-        return current;
+        return latest.begin(new Pass(in, scores));
     }
 
     @Override
@@ -135,7 +136,6 @@ public final class SameDiffScoreModel implements ScoreModel, InputGradient {
     private final class Pass implements TrainingPass {
         private final Map<String, INDArray> inputs;
         private final INDArray scores;
-        private boolean used;
 
         Pass(Map<String, INDArray> inputs, INDArray scores) {
             this.inputs = inputs;
@@ -149,17 +149,14 @@ public final class SameDiffScoreModel implements ScoreModel, InputGradient {
 
         @Override
         public void backward(INDArray scoreGradient, INDArray parameterGradient) {
-            if (current != this || used) {
-                throw new IllegalStateException(name + ": this training pass is over (backward runs once, before the "
-                        + "next forward or setParameters)");
-            }
+            latest.requireTurn(this);
             requireShapeOf(scores, scoreGradient);
             Objects.requireNonNull(parameterGradient, "parameterGradient");
             if (parameterGradient.length() != theta.length()) {
                 throw new IllegalArgumentException(name + " has " + theta.length() + " parameters, got a parameter "
                         + "gradient of " + parameterGradient.length() + " values");
             }
-            used = true;
+            latest.use(this);
             Map<String, INDArray> in = new HashMap<>(inputs);
             in.put(G, scoreGradient.castTo(DataType.FLOAT));
             Map<String, INDArray> grads = quietly(() -> sd.calculateGradients(in, names));
