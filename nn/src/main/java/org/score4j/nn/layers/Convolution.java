@@ -132,30 +132,13 @@ public final class Convolution implements Layer<Convolution.Activations> {
     }
 
     /** The primitives for one batch size, the kernel version they hold, and the last pass's x. */
-    public static final class Activations implements Layer.Activations {
-        private final int batch;
+    public static final class Activations extends InputActivations {
         private final OneDnnConvolution primitives;
         private long version = -1;
-        private Planes x;
 
         private Activations(int batch, OneDnnConvolution primitives) {
-            this.batch = batch;
+            super(batch);
             this.primitives = primitives;
-        }
-
-        @Override
-        public int batch() {
-            return batch;
-        }
-
-        @Override
-        public long floats() {
-            return 0;
-        }
-
-        @Override
-        public void release() {
-            x = null;
         }
     }
 }

@@ -142,27 +142,9 @@ public final class Dense implements Layer<Dense.Activations> {
     }
 
     /** The last pass's x. */
-    public static final class Activations implements Layer.Activations {
-        private final int batch;
-        private Planes x;
-
+    public static final class Activations extends InputActivations {
         private Activations(int batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public int batch() {
-            return batch;
-        }
-
-        @Override
-        public long floats() {
-            return 0;
-        }
-
-        @Override
-        public void release() {
-            x = null;
+            super(batch);
         }
     }
 }

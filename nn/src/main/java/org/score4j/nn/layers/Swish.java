@@ -56,29 +56,12 @@ public final class Swish implements Layer<Swish.Activations> {
     }
 
     /** oneDNN's swish for one batch size, and the last pass's x. */
-    public static final class Activations implements Layer.Activations {
-        private final int batch;
+    public static final class Activations extends InputActivations {
         private final OneDnnSwish primitive;
-        private Planes x;
 
         private Activations(int batch, OneDnnSwish primitive) {
-            this.batch = batch;
+            super(batch);
             this.primitive = primitive;
-        }
-
-        @Override
-        public int batch() {
-            return batch;
-        }
-
-        @Override
-        public long floats() {
-            return 0;
-        }
-
-        @Override
-        public void release() {
-            x = null;
         }
     }
 }
