@@ -134,6 +134,23 @@ class BenchTest {
         }
     }
 
+    /** MLP sampling warms up for at least MLP_SAMPLING_WARMUP_STEPS sampler steps, and not needlessly longer. */
+    @Test
+    void mlpSamplingWorkloadsWarmUpForTheirStepsInWholeRuns() {
+        org.score4j.core.app.Application app = new org.score4j.core.app.Application(
+                org.score4j.core.plugins.Catalog.discover(null));
+        List<Workload> mlpSampling = Workload.standard().stream()
+                .filter(w -> w.task() == Workload.Task.SAMPLE && !w.name().startsWith("unet")).toList();
+        assertThat(mlpSampling).extracting(Workload::name)
+                .containsExactly("mlp-sample-10k", "edm-sample-10k", "pflow-sample-10k");
+        for (Workload w : mlpSampling) {
+            var run = app.resolve(com.typesafe.config.ConfigFactory.parseString(w.config()));
+            long perRun = run.sampler().evaluations(run.grid());
+            long least = (Workload.MLP_SAMPLING_WARMUP_STEPS + perRun - 1) / perRun;
+            assertThat(w.warmup()).as(w.name() + " (" + perRun + " steps a run)").isEqualTo((int) least);
+        }
+    }
+
     @Test
     void flagsARangeThatCrossesItsTarget() {
         Workload training = Workload.named(List.of("mlp-train-256")).get(0);

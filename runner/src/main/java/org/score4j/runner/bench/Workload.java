@@ -53,6 +53,14 @@ public record Workload(String name, String description, Task task, String config
 
     private static final String CHAINS = "sample { count = 10000, batch-size = 10000 }\n";
 
+    /**
+     * The sampler steps the MLP sampling workloads warm up for, at the least: the JIT compiles the Java side of each
+     * ND4J operation only after thousands of calls, a step makes about ten of them, and the 10 000-chain runs reached
+     * their steady rate only after several hundred steps (docs/speed.md, "Warm-up"). Their warm-up counts whole runs,
+     * so each workload's count is this over its evaluations per run, rounded up (BenchTest checks it).
+     */
+    public static final int MLP_SAMPLING_WARMUP_STEPS = 1000;
+
     /** The standard workloads, in the order they run. */
     public static List<Workload> standard() {
         return List.of(
@@ -61,14 +69,14 @@ public record Workload(String name, String description, Task task, String config
                 new Workload("mlp-train-4096", "DSM training step, 2-D NCSN MLP, batch 4096", Task.TRAIN,
                         "train.batch-size = 4096", 10, 5, TRAINING_TARGET),
                 new Workload("mlp-sample-10k", "annealed Langevin, 10 000 chains, 10 levels × 10 steps + Tweedie, MLP",
-                        Task.SAMPLE, CHAINS + "sampler.steps-per-level = 10", 1, 1, TARGET),
+                        Task.SAMPLE, CHAINS + "sampler.steps-per-level = 10", 1, 10, TARGET),
                 new Workload("edm-sample-10k", "EDM stochastic Heun (S_churn = 5), 10 000 chains, Karras grid of 18 "
                         + "levels + 0 (35 evaluations), MLP", Task.SAMPLE, CHAINS
                         + "sample.schedule { name = karras, sigma-max = 20, sigma-min = 0.5, levels = 18 }\n"
-                        + "sampler { name = edm, s-churn = 5 }", 3, 1, TARGET),
+                        + "sampler { name = edm, s-churn = 5 }", 3, 29, TARGET),
                 new Workload("pflow-sample-10k", "probability-flow ODE, Heun, 10 000 chains, the 10 training levels + 0 "
                         + "(19 evaluations), MLP", Task.SAMPLE, CHAINS + "sampler { name = probability-flow, solver = heun }",
-                        5, 1, TARGET),
+                        5, 53, TARGET),
                 new Workload("unet-train-64", "DSM training step, ncsn-unet on 1×28×28 digits, batch 64", Task.TRAIN,
                         UNET + "train.batch-size = 64", 4, 2, TARGET),
                 new Workload("unet-sample-64", "annealed Langevin, 64 images 1×28×28, 10 levels × 2 steps + Tweedie, "
