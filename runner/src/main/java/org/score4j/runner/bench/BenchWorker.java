@@ -67,34 +67,31 @@ public final class BenchWorker {
         double scale = Models.dataScale(run);
         ScoreModel model = Models.build(run, Models.spec(run, scale));
         long items;
-        Runnable block;
-        Runnable warmup;
+        Runnable one;
         if (workload.task() == Workload.Task.TRAIN) {
             int batch = run.train().batchSize();
             TrainingStep step = new TrainingStep(run);
             TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
             INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());
             long[] t = {0};
-            Runnable one = () -> {
+            one = () -> {
                 long n = ++t[0];
                 model.setParameters(state.parameters());
                 TrainingStep.Computed c = step.compute(model, n, 0, 1, gradient);
                 state.apply(gradient, c.examples(), run.optimizer(), run.lrSchedule(), Long.MAX_VALUE,
                         run.train().clipNorm(), run.train().emaRate());
             };
-            block = () -> repeat(one, workload.stepsPerRepeat());
-            warmup = () -> warmUp(one, workload.warmup(), warmupSeconds);
             items = (long) batch * workload.stepsPerRepeat();
         } else {
             ChainSampling chains = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
                     run.data().exampleShape());
-            Runnable one = () -> chains.run(b -> StepListener.NONE);
-            block = () -> repeat(one, workload.stepsPerRepeat());
-            warmup = () -> warmUp(one, workload.warmup(), warmupSeconds);
+            one = () -> chains.run(b -> StepListener.NONE);
             items = (long) run.sample().count() * run.sampler().evaluations(run.grid()) * workload.stepsPerRepeat();
         }
+        Runnable unit = one;
+        Runnable block = () -> repeat(unit, workload.stepsPerRepeat());
         long baseline = MemoryReadings.rssKib("VmRSS");
-        warmup.run();
+        WarmUp.Done warmed = WarmUp.onTheSystemClock().run(one, workload.warmup(), warmupSeconds);
         long offHeapPeak = Pointer.totalBytes();
         List<Double> rates = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
@@ -105,6 +102,8 @@ public final class BenchWorker {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rates", rates);
+        m.put("warmup_runs", warmed.runs());
+        m.put("warmup_seconds_taken", warmed.seconds());
         m.put("flops_per_item", model.forwardFlops().isPresent()
                 ? model.forwardFlops().getAsLong() * (workload.task() == Workload.Task.TRAIN ? 3 : 1) : null);
         m.put("peak_rss_kib", MemoryReadings.rssKib("VmHWM"));
@@ -119,16 +118,6 @@ public final class BenchWorker {
         return m;
     }
 
-    /**
-     * Runs {@code r} at least {@code times} times and for at least {@code seconds}: the JIT compiles the fused kernels
-     * only after thousands of calls, and a few large steps do not reach that.
-     */
-    private static void warmUp(Runnable r, int times, double seconds) {
-        long started = System.nanoTime();
-        for (int i = 0; i < times || System.nanoTime() - started < seconds * 1e9; i++) {
-            r.run();
-        }
-    }
 
     private static void repeat(Runnable r, int times) {
         for (int i = 0; i < times; i++) {

@@ -287,6 +287,37 @@ def system():
     return info
 
 
+# The score4j side's warm-up rule (WarmUp.java): at least `times` runs and `seconds`, then blocks of at least
+# BLOCK_SECONDS until a block's rate is no more than RISE above the block before, MAX_SECONDS in all.
+BLOCK_SECONDS, RISE, MAX_SECONDS = 1.0, 0.02, 30.0
+
+
+def warm_up(step, times, seconds):
+    started, runs = time.perf_counter(), 0
+    while runs < times or time.perf_counter() - started < seconds:
+        step()
+        runs += 1
+
+    def block():
+        nonlocal runs
+        begun, n = time.perf_counter(), 0
+        while True:
+            step()
+            n += 1
+            elapsed = time.perf_counter() - begun
+            if elapsed >= BLOCK_SECONDS:
+                runs += n
+                return n / elapsed
+
+    previous = block()
+    while time.perf_counter() - started < MAX_SECONDS:
+        rate = block()
+        if not rate > previous * (1 + RISE):
+            break
+        previous = rate
+    return runs, time.perf_counter() - started
+
+
 def main():
     spec = json.loads(sys.argv[1])
     torch.set_num_threads(spec["threads"])
@@ -294,10 +325,7 @@ def main():
     model = Mlp(spec) if spec["model"] == "mlp" else Unet(spec)
     step = training(spec, model) if spec["task"] == "train" else sampling(spec, model)
     baseline = rss_kib("VmRSS")
-    warm_from, warmed = time.perf_counter(), 0
-    while warmed < spec["warmup"] or time.perf_counter() - warm_from < spec.get("warmup_seconds", 0):
-        step()
-        warmed += 1
+    warmed, warm_seconds = warm_up(step, spec["warmup"], spec.get("warmup_seconds", 0))
     rates = []
     for _ in range(spec["repeats"]):
         started, items = time.perf_counter(), 0
@@ -306,6 +334,8 @@ def main():
         rates.append(items / (time.perf_counter() - started))
     print(json.dumps({
         "rates": rates,
+        "warmup_runs": warmed,
+        "warmup_seconds_taken": warm_seconds,
         "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "baseline_rss_kib": baseline,
         "matmul_flops": matmul_peak(),

@@ -1,0 +1,71 @@
+package org.score4j.runner.bench;
+
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A benchmark process's warm-up, the same on both sides ({@code torch_peer.py} follows the same rule): at least
+ * {@code times} runs and {@code seconds}, then blocks of at least {@link #BLOCK_SECONDS} until a block's rate is no more
+ * than {@link #RISE} above the block before (at most {@link #MAX_SECONDS} in all). The JIT compiles the Java side of
+ * small native calls only after thousands of them, later still when the benchmark's threads keep the cores busy, so a
+ * fixed warm-up left some workloads speeding up during their timed repeats (docs/speed.md, "Warm-up").
+ */
+final class WarmUp {
+    static final double BLOCK_SECONDS = 1.0;
+    static final double RISE = 0.02;
+    static final double MAX_SECONDS = 30;
+
+    /** What a warm-up did: runs and seconds. */
+    record Done(int runs, double seconds) {
+    }
+
+    private final DoubleSupplier clock;
+
+    /** @param clock seconds, from any origin */
+    WarmUp(DoubleSupplier clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static WarmUp onTheSystemClock() {
+        return new WarmUp(() -> System.nanoTime() / 1e9);
+    }
+
+    Done run(Runnable work, int times, double seconds) {
+        Objects.requireNonNull(work, "work");
+        double started = clock.getAsDouble();
+        int runs = 0;
+        while (runs < times || clock.getAsDouble() - started < seconds) {
+            work.run();
+            runs++;
+        }
+        int[] counted = {runs};
+        double previous = block(work, counted);
+        while (clock.getAsDouble() - started < MAX_SECONDS) {
+            double rate = block(work, counted);
+            if (!rising(previous, rate)) {
+                break;
+            }
+            previous = rate;
+        }
+        return new Done(counted[0], clock.getAsDouble() - started);
+    }
+
+    /** Whether a block at {@code rate} runs per second is still faster than one at {@code previous} by more than RISE. */
+    static boolean rising(double previous, double rate) {
+        return rate > previous * (1 + RISE);
+    }
+
+    /** Runs per second over one block of at least BLOCK_SECONDS and one run. */
+    private double block(Runnable work, int[] counted) {
+        double from = clock.getAsDouble();
+        int runs = 0;
+        double elapsed;
+        do {
+            work.run();
+            runs++;
+            elapsed = clock.getAsDouble() - from;
+        } while (elapsed < BLOCK_SECONDS);
+        counted[0] += runs;
+        return runs / elapsed;
+    }
+}
