@@ -104,13 +104,16 @@ public final class BenchReport {
     /** A whole benchmark run. */
     public record Run(List<Table> tables, int rounds, int repeats, double warmupSeconds, String torchVersion,
                       String torchProblem, Map<String, Object> cpu, String loadBefore, String loadAfter,
-                      List<Integer> otherRunnable, double seconds) {
-        /** The median of the other processes' runnable threads sampled before each process, or -1. */
+                      List<Double> otherCores, double seconds) {
+        /** The median of the cores other processes used, measured before each process ({@link OtherLoad}), or -1. */
         public double busy() {
-            List<Double> known = otherRunnable.stream().filter(i -> i >= 0).map(i -> (double) i).toList();
+            List<Double> known = otherCores.stream().filter(c -> c >= 0).toList();
             return known.isEmpty() ? -1 : median(known);
         }
     }
+
+    /** Other processes' median use, in cores, from which a run's header says the machine was busy. */
+    static final double BUSY_CORES = 0.2;
 
     static String markdown(Run run) {
         StringBuilder b = new StringBuilder(header(run));
@@ -170,18 +173,19 @@ public final class BenchReport {
         b.append(String.format(Locale.ROOT, "score4j bench: %s, %s logical CPUs; flags: %s%n%n",
                 BenchSystem.cpuName(cpu), cpu.get("processors"), BenchSystem.flags(cpu)));
         b.append(String.format(Locale.ROOT, "- %d interleaved round%s per workload and thread count: score4j, then "
-                        + "PyTorch, each a fresh process; each process warms up (≥ %.0f s) and times %d repeat%s, its rate "
-                        + "is their median; a round's ratio is score4j's rate over PyTorch's in that round%n",
-                run.rounds(), run.rounds() == 1 ? "" : "s", run.warmupSeconds(), run.repeats(),
+                        + "PyTorch, each a fresh process; each process warms up (≥ %.0f s and the workload's least runs, "
+                        + "then until its rate stops rising, ≤ %.0f s) and times %d repeat%s, its rate is their median; "
+                        + "a round's ratio is score4j's rate over PyTorch's in that round%n",
+                run.rounds(), run.rounds() == 1 ? "" : "s", run.warmupSeconds(), WarmUp.MAX_SECONDS, run.repeats(),
                 run.repeats() == 1 ? "" : "s"));
         b.append(String.format(Locale.ROOT, "- score4j %s (commit %s) on DL4J %s; load average %s at the start, %s "
                         + "at the end; %.0f s in all%n", build.score4j(), build.gitCommit() == null ? "?"
                         : build.gitCommit().substring(0, Math.min(10, build.gitCommit().length())), build.deeplearning4j(),
                 run.loadBefore(), run.loadAfter(), run.seconds()));
         if (run.busy() >= 0) {
-            b.append(String.format(Locale.ROOT, "- other processes' threads ready to run, sampled before each of the "
-                            + "benchmark's processes: median %.1f, at most %d%n", run.busy(),
-                    run.otherRunnable().stream().mapToInt(i -> i).max().orElse(0)));
+            b.append(String.format(Locale.ROOT, "- cores used by other processes, measured for %.1f s before each of the "
+                            + "benchmark's processes: median %.2f, at most %.2f%n", OtherLoad.WINDOW_MILLIS / 1e3,
+                    run.busy(), run.otherCores().stream().mapToDouble(c -> c).max().orElse(0)));
         }
 
         Map<String, Object> s = firstSystem(run, Round::score4j);
@@ -201,7 +205,7 @@ public final class BenchReport {
         } else if (run.torchProblem() != null) {
             b.append("- PyTorch side: not run: ").append(run.torchProblem()).append('\n');
         }
-        if (run.busy() >= 0.5) {
+        if (run.busy() >= BUSY_CORES) {
             b.append("\n**The machine was busy during this run.** With its cores shared, PyTorch's OpenMP threads wait "
                     + "far longer for one another than score4j's, so ratios measured now, above all with more than one "
                     + "thread, flatter score4j; rerun on a quiet machine.\n");
@@ -307,7 +311,7 @@ public final class BenchReport {
         json.put("pytorch_version", run.torchVersion());
         json.put("load_average_before", run.loadBefore());
         json.put("load_average_after", run.loadAfter());
-        json.put("other_runnable_threads", run.otherRunnable());
+        json.put("other_cores", run.otherCores());
         json.put("seconds", run.seconds());
         List<Object> tables = new ArrayList<>();
         for (Table t : run.tables()) {

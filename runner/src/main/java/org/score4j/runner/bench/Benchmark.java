@@ -87,7 +87,7 @@ public final class Benchmark {
             cells.add(perWorkload);
         }
         List<Map<String, Object>> sequence = new ArrayList<>();
-        List<Integer> busy = new ArrayList<>();
+        List<Double> busy = new ArrayList<>();
         int total = rounds * threads.size() * workloads.size();
         int done = 0;
         for (int r = 1; r <= rounds; r++) {
@@ -98,7 +98,7 @@ public final class Benchmark {
                     done++;
                     progress.printf(Locale.ROOT, "[%d/%d] round %d/%d, %s, %d thread%s: score4j ...%n", done, total, r,
                             rounds, w.name(), n, n == 1 ? "" : "s");
-                    busy.add(otherRunnable());
+                    busy.add(OtherLoad.sample());
                     long from = System.currentTimeMillis();
                     Map<String, Object> s = worker(w, n, log);
                     sequence.add(event("score4j", w, n, r, from));
@@ -108,7 +108,7 @@ public final class Benchmark {
                     if (peer.peer() != null) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> spec = (Map<String, Object>) s.get("peer");
-                        busy.add(otherRunnable());
+                        busy.add(OtherLoad.sample());
                         from = System.currentTimeMillis();
                         try {
                             p = peer.peer().run(spec, n, log);
@@ -194,19 +194,6 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "median %.4g/s over %d repeats (min %.4g, max %.4g), peak RSS %d MiB",
                 BenchReport.median(rates), rates.size(), rates.stream().mapToDouble(d -> d).min().orElse(0),
                 rates.stream().mapToDouble(d -> d).max().orElse(0), ((Number) r.get("peak_rss_kib")).longValue() / 1024);
-    }
-
-    /**
-     * Threads of other processes ready to run at this moment, between two of the benchmark's processes: the
-     * running count of /proc/loadavg less this thread; -1 where it cannot be read.
-     */
-    static int otherRunnable() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return Math.max(0, Integer.parseInt(parts[3].substring(0, parts[3].indexOf('/'))) - 1);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     /** The 1-, 5- and 15-minute load averages, from /proc/loadavg. */
