@@ -6,9 +6,9 @@ import java.util.function.DoubleSupplier;
 /**
  * A benchmark process's warm-up, the same on both sides ({@code torch_peer.py} follows the same rule): at least
  * {@code times} runs and {@code seconds}, then blocks of at least {@link #BLOCK_SECONDS} until a block's rate is no more
- * than {@link #RISE} above the block before (at most {@link #MAX_SECONDS} in all). The JIT compiles the Java side of
- * small native calls only after thousands of them, later still when the benchmark's threads keep the cores busy, so a
- * fixed warm-up left some workloads speeding up during their timed repeats (docs/speed.md, "Warm-up").
+ * than {@link #RISE} above the block before (at most {@link #MAX_SECONDS} in all). A fixed warm-up left the MLP
+ * samplers, whose steps are many small native calls, still speeding up during their timed repeats (docs/speed.md,
+ * "Warm-up").
  */
 final class WarmUp {
     static final double BLOCK_SECONDS = 1.0;

@@ -14,7 +14,7 @@ import org.score4j.core.UserError;
  * @param task           a training step or a whole sampling run
  * @param config         HOCON overrides of the default run
  * @param stepsPerRepeat training steps per timed repeat (sampling: whole sampling runs per repeat)
- * @param warmup         training steps (sampling: whole runs) before the timed repeats
+ * @param warmup         the least training steps (sampling: whole runs) of the warm-up ({@link WarmUp})
  * @param target         the ratio score4j / PyTorch this workload is asked to reach (issue 30)
  */
 public record Workload(String name, String description, Task task, String config, int stepsPerRepeat, int warmup,
@@ -54,9 +54,9 @@ public record Workload(String name, String description, Task task, String config
     private static final String CHAINS = "sample { count = 10000, batch-size = 10000 }\n";
 
     /**
-     * The sampler steps the MLP sampling workloads warm up for, at the least: the JIT compiles the Java side of each
-     * ND4J operation only after thousands of calls, a step makes about ten of them, and the 10 000-chain runs reached
-     * their steady rate only after several hundred steps (docs/speed.md, "Warm-up"). Their warm-up counts whole runs,
+     * The sampler steps the MLP sampling workloads warm up for, at the least: a step makes about ten small ND4J calls
+     * besides the network, and the 10 000-chain runs reached their steady rate only after several hundred steps
+     * (docs/speed.md, "Warm-up"). Their warm-up counts whole runs,
      * so each workload's count is this over its evaluations per run, rounded up (BenchTest checks it).
      */
     public static final int MLP_SAMPLING_WARMUP_STEPS = 1000;
