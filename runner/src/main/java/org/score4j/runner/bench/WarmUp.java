@@ -6,7 +6,8 @@ import java.util.function.DoubleSupplier;
 /**
  * A benchmark process's warm-up, the same on both sides ({@code torch_peer.py} follows the same rule): at least
  * {@code times} runs and {@code seconds}, then blocks of at least {@link #BLOCK_SECONDS} until a block's rate is no more
- * than {@link #RISE} above the block before (at most {@link #MAX_SECONDS} in all). A fixed warm-up left the MLP
+ * than {@link #RISE} above the block before (at most {@link #MAX_SECONDS} in all); with {@code seconds} = 0 (a quick
+ * check, {@code --warmup 0}, whose rates are not the steady ones) a single run. A fixed warm-up left the MLP
  * samplers, whose steps are many small native calls, still speeding up during their timed repeats (docs/speed.md,
  * "Warm-up").
  */
@@ -33,6 +34,10 @@ final class WarmUp {
     Done run(Runnable work, int times, double seconds) {
         Objects.requireNonNull(work, "work");
         double started = clock.getAsDouble();
+        if (seconds <= 0) {
+            work.run();
+            return new Done(1, clock.getAsDouble() - started);
+        }
         int runs = 0;
         while (runs < times || clock.getAsDouble() - started < seconds) {
             work.run();

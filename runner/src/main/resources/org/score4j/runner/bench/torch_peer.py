@@ -288,12 +288,16 @@ def system():
 
 
 # The score4j side's warm-up rule (WarmUp.java): at least `times` runs and `seconds`, then blocks of at least
-# BLOCK_SECONDS until a block's rate is no more than RISE above the block before, MAX_SECONDS in all.
+# BLOCK_SECONDS until a block's rate is no more than RISE above the block before, MAX_SECONDS in all; with
+# seconds = 0 (--warmup 0, a quick check) a single run.
 BLOCK_SECONDS, RISE, MAX_SECONDS = 1.0, 0.02, 30.0
 
 
 def warm_up(step, times, seconds):
     started, runs = time.perf_counter(), 0
+    if seconds <= 0:
+        step()
+        return 1, time.perf_counter() - started
     while runs < times or time.perf_counter() - started < seconds:
         step()
         runs += 1

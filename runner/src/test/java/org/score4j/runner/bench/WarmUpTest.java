@@ -23,6 +23,12 @@ class WarmUpTest {
     }
 
     @Test
+    void noLeastTimeMeansASingleRun() {
+        WarmUp.Done done = warm(run -> 0.05 + 0.05 * Math.max(0, 1 - run / 200.0), 30, 0);
+        assertThat(done.runs()).isEqualTo(1);
+    }
+
+    @Test
     void theLeastNumberOfRunsCountsAsWellAsTheLeastTime() {
         WarmUp.Done done = warm(run -> 1.0 / 128, 1000, 3);
         assertThat(done.runs()).isEqualTo(1000 + 128 + 128);
