@@ -1,11 +1,13 @@
 package org.score4j.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.score4j.core.app.Application;
+import org.score4j.core.plugins.Catalog;
 import org.score4j.runner.bench.BenchReport;
 import org.score4j.runner.bench.Workload;
 
@@ -126,25 +130,23 @@ class BenchTest {
 
     @Test
     void everyStandardWorkloadPassesTheConfigurationCheckItsWorkerMakes() {
-        org.score4j.core.app.Application app = new org.score4j.core.app.Application(
-                org.score4j.core.plugins.Catalog.discover(null));
-        for (org.score4j.runner.bench.Workload w : org.score4j.runner.bench.Workload.standard()) {
-            org.assertj.core.api.Assertions.assertThatCode(() -> app.resolve(
-                    com.typesafe.config.ConfigFactory.parseString(w.config()))).as(w.name()).doesNotThrowAnyException();
+        Application app = new Application(Catalog.discover(null));
+        for (Workload w : Workload.standard()) {
+            assertThatCode(() -> app.resolve(ConfigFactory.parseString(w.config()))).as(w.name())
+                    .doesNotThrowAnyException();
         }
     }
 
     /** MLP sampling warms up for at least MLP_SAMPLING_WARMUP_STEPS sampler steps, and not needlessly longer. */
     @Test
     void mlpSamplingWorkloadsWarmUpForTheirStepsInWholeRuns() {
-        org.score4j.core.app.Application app = new org.score4j.core.app.Application(
-                org.score4j.core.plugins.Catalog.discover(null));
+        Application app = new Application(Catalog.discover(null));
         List<Workload> mlpSampling = Workload.standard().stream()
                 .filter(w -> w.task() == Workload.Task.SAMPLE && !w.name().startsWith("unet")).toList();
         assertThat(mlpSampling).extracting(Workload::name)
                 .containsExactly("mlp-sample-10k", "edm-sample-10k", "pflow-sample-10k");
         for (Workload w : mlpSampling) {
-            var run = app.resolve(com.typesafe.config.ConfigFactory.parseString(w.config()));
+            var run = app.resolve(ConfigFactory.parseString(w.config()));
             long perRun = run.sampler().evaluations(run.grid());
             long least = (Workload.MLP_SAMPLING_WARMUP_STEPS + perRun - 1) / perRun;
             assertThat(w.warmup()).as(w.name() + " (" + perRun + " steps a run)").isEqualTo((int) least);

@@ -172,12 +172,14 @@ public final class BenchReport {
         Provenance.Build build = Provenance.currentBuild();
         b.append(String.format(Locale.ROOT, "score4j bench: %s, %s logical CPUs; flags: %s%n%n",
                 BenchSystem.cpuName(cpu), cpu.get("processors"), BenchSystem.flags(cpu)));
+        String warmUp = run.warmupSeconds() > 0
+                ? String.format(Locale.ROOT, "warms up (≥ %.0f s and the workload's least runs, then until its rate "
+                        + "stops rising, ≤ %.0f s)", run.warmupSeconds(), WarmUp.MAX_SECONDS)
+                : "runs once to warm up (`--warmup 0`: a quick check, not the steady rates)";
         b.append(String.format(Locale.ROOT, "- %d interleaved round%s per workload and thread count: score4j, then "
-                        + "PyTorch, each a fresh process; each process warms up (≥ %.0f s and the workload's least runs, "
-                        + "then until its rate stops rising, ≤ %.0f s) and times %d repeat%s, its rate is their median; "
-                        + "a round's ratio is score4j's rate over PyTorch's in that round%n",
-                run.rounds(), run.rounds() == 1 ? "" : "s", run.warmupSeconds(), WarmUp.MAX_SECONDS, run.repeats(),
-                run.repeats() == 1 ? "" : "s"));
+                        + "PyTorch, each a fresh process; each process %s and times %d repeat%s, its rate is their "
+                        + "median; a round's ratio is score4j's rate over PyTorch's in that round%n",
+                run.rounds(), run.rounds() == 1 ? "" : "s", warmUp, run.repeats(), run.repeats() == 1 ? "" : "s"));
         b.append(String.format(Locale.ROOT, "- score4j %s (commit %s) on DL4J %s; load average %s at the start, %s "
                         + "at the end; %.0f s in all%n", build.score4j(), build.gitCommit() == null ? "?"
                         : build.gitCommit().substring(0, Math.min(10, build.gitCommit().length())), build.deeplearning4j(),

@@ -66,30 +66,10 @@ public final class BenchWorker {
                                        double warmupSeconds) {
         double scale = Models.dataScale(run);
         ScoreModel model = Models.build(run, Models.spec(run, scale));
-        long items;
-        Runnable one;
-        if (workload.task() == Workload.Task.TRAIN) {
-            int batch = run.train().batchSize();
-            TrainingStep step = new TrainingStep(run);
-            TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
-            INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());
-            long[] t = {0};
-            one = () -> {
-                long n = ++t[0];
-                model.setParameters(state.parameters());
-                TrainingStep.Computed c = step.compute(model, n, 0, 1, gradient);
-                state.apply(gradient, c.examples(), run.optimizer(), run.lrSchedule(), Long.MAX_VALUE,
-                        run.train().clipNorm(), run.train().emaRate());
-            };
-            items = (long) batch * workload.stepsPerRepeat();
-        } else {
-            ChainSampling chains = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
-                    run.data().exampleShape());
-            one = () -> chains.run(b -> StepListener.NONE);
-            items = (long) run.sample().count() * run.sampler().evaluations(run.grid()) * workload.stepsPerRepeat();
-        }
-        Runnable unit = one;
-        Runnable block = () -> repeat(unit, workload.stepsPerRepeat());
+        Runnable one = workload.task() == Workload.Task.TRAIN ? trainingStep(run, model) : samplingRun(run, model);
+        long items = workload.stepsPerRepeat() * (workload.task() == Workload.Task.TRAIN ? (long) run.train().batchSize()
+                : (long) run.sample().count() * run.sampler().evaluations(run.grid()));
+        Runnable block = () -> repeat(one, workload.stepsPerRepeat());
         long baseline = MemoryReadings.rssKib("VmRSS");
         WarmUp.Done warmed = WarmUp.onTheSystemClock().run(one, workload.warmup(), warmupSeconds);
         long offHeapPeak = Pointer.totalBytes();
@@ -118,6 +98,26 @@ public final class BenchWorker {
         return m;
     }
 
+    /** One training step as the trainer takes it: parameters in, gradient, the optimizer's fused update. */
+    private static Runnable trainingStep(ResolvedRun run, ScoreModel model) {
+        TrainingStep step = new TrainingStep(run);
+        TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
+        INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());
+        long[] t = {0};
+        return () -> {
+            model.setParameters(state.parameters());
+            TrainingStep.Computed c = step.compute(model, ++t[0], 0, 1, gradient);
+            state.apply(gradient, c.examples(), run.optimizer(), run.lrSchedule(), Long.MAX_VALUE,
+                    run.train().clipNorm(), run.train().emaRate());
+        };
+    }
+
+    /** One whole sampling run of the workload's chains. */
+    private static Runnable samplingRun(ResolvedRun run, ScoreModel model) {
+        ChainSampling chains = new ChainSampling(model, run.sampler(), run.grid(), run.sample(), run.seed(),
+                run.data().exampleShape());
+        return () -> chains.run(b -> StepListener.NONE);
+    }
 
     private static void repeat(Runnable r, int times) {
         for (int i = 0; i < times; i++) {

@@ -43,34 +43,25 @@ final class WarmUp {
             work.run();
             runs++;
         }
-        int[] counted = {runs};
-        double previous = block(work, counted);
-        while (clock.getAsDouble() - started < MAX_SECONDS) {
-            double rate = block(work, counted);
-            if (!rising(previous, rate)) {
-                break;
+        double previous = -1;
+        while (true) {
+            double from = clock.getAsDouble();
+            int inBlock = 0;
+            do {
+                work.run();
+                inBlock++;
+            } while (clock.getAsDouble() - from < BLOCK_SECONDS);
+            runs += inBlock;
+            double rate = inBlock / (clock.getAsDouble() - from);
+            if (previous >= 0 && !rising(previous, rate) || clock.getAsDouble() - started >= MAX_SECONDS) {
+                return new Done(runs, clock.getAsDouble() - started);
             }
             previous = rate;
         }
-        return new Done(counted[0], clock.getAsDouble() - started);
     }
 
     /** Whether a block at {@code rate} runs per second is still faster than one at {@code previous} by more than RISE. */
     static boolean rising(double previous, double rate) {
         return rate > previous * (1 + RISE);
-    }
-
-    /** Runs per second over one block of at least BLOCK_SECONDS and one run. */
-    private double block(Runnable work, int[] counted) {
-        double from = clock.getAsDouble();
-        int runs = 0;
-        double elapsed;
-        do {
-            work.run();
-            runs++;
-            elapsed = clock.getAsDouble() - from;
-        } while (elapsed < BLOCK_SECONDS);
-        counted[0] += runs;
-        return runs / elapsed;
     }
 }

@@ -56,8 +56,8 @@ public record Workload(String name, String description, Task task, String config
     /**
      * The sampler steps the MLP sampling workloads warm up for, at the least: a step makes about ten small ND4J calls
      * besides the network, and the 10 000-chain runs reached their steady rate only after several hundred steps
-     * (docs/speed.md, "Warm-up"). Their warm-up counts whole runs,
-     * so each workload's count is this over its evaluations per run, rounded up (BenchTest checks it).
+     * (docs/speed.md, "Warm-up"). Their warm-up counts whole runs, so each workload's count is this over its
+     * evaluations per run, rounded up (BenchTest checks it).
      */
     public static final int MLP_SAMPLING_WARMUP_STEPS = 1000;
 

@@ -32,7 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "SECONDS",
             description = "least warm-up time inside each process before its repeats, which then goes on until the "
-                    + "rate stops rising; 0: a single run, a quick check whose rates are not the steady ones (default: ${DEFAULT-VALUE})")
+                    + "rate stops rising; 0: a single run, a quick check whose rates are not the steady ones "
+                    + "(default: ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
