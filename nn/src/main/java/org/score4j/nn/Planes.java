@@ -84,9 +84,7 @@ public final class Planes {
         if (length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("maps of " + length + " floats exceed 2^31 - 1");
         }
-        FloatPointer memory = new FloatPointer(length);
-        Pointer.memset(memory, 0, 4 * length);
-        return new Planes(memory, channels, block, batch, geometry);
+        return new Planes(new ZeroedFloats(length), channels, block, batch, geometry);
     }
 
     /** Zeroed maps in the layout {@code blocked} asks for where the channels allow it: {@link #BLOCK}, else NHWC. */
@@ -172,6 +170,29 @@ public final class Planes {
     public boolean sameShape(Planes other) {
         return channels == other.channels && block == other.block && batch == other.batch
                 && geometry.equals(other.geometry);
+    }
+
+    /**
+     * Zeroed native floats from calloc, freed by their deallocator: large blocks come as fresh pages from the system,
+     * which become resident only where written, so maps that a pass never writes (the gradients, while sampling) cost
+     * no memory. JavaCPP's own allocation is malloc's, which the maps then had to clear value by value.
+     */
+    private static final class ZeroedFloats extends FloatPointer {
+        ZeroedFloats(long length) {
+            super(allocated(length));
+            capacity(length);
+            limit(length);
+            Pointer raw = new Pointer(this);
+            deallocator(() -> Pointer.free(raw));
+        }
+
+        private static Pointer allocated(long length) {
+            Pointer p = Pointer.calloc(length, 4);
+            if (p == null || p.isNull()) {
+                throw new OutOfMemoryError("could not allocate " + 4 * length + " bytes of native memory for maps");
+            }
+            return p;
+        }
     }
 
     /** Frees the native memory now instead of when the collector finds it. */
