@@ -58,7 +58,7 @@ public final class Dense implements Layer<Dense.Activations> {
     @Override
     public void forward(Weights weights, Planes x, Planes y, Activations saved) {
         int n = x.batch();
-        float[] input = rows(x);
+        float[] input = rows(x, in);
         float[] w = weights.get(parts.weights());
         float[] result = new float[n * out];
         for (int r = 0; r < n; r++) {
@@ -79,8 +79,8 @@ public final class Dense implements Layer<Dense.Activations> {
 
     @Override
     public void backward(Weights weights, Activations saved, Planes dy, Planes dx, Gradients gradients) {
-        float[] input = rows(saved.x);
-        float[] dOut = rows(dy);
+        float[] input = rows(saved.x, in);
+        float[] dOut = rows(dy, out);
         int n = dy.batch();
         if (gradients != null) {
             float[] db = new float[out];
@@ -132,9 +132,10 @@ public final class Dense implements Layer<Dense.Activations> {
         return 0;
     }
 
-    private static float[] rows(Planes p) {
-        if (!p.channelsLast() || p.geometry().plane() != 1) {
-            throw new IllegalArgumentException("a dense layer takes rows: NHWC maps of 1×1 images");
+    private static float[] rows(Planes p, int width) {
+        if (!p.channelsLast() || p.geometry().plane() != 1 || p.channels() != width) {
+            throw new IllegalArgumentException("a dense layer takes rows of " + width + ": NHWC maps of 1×1 images, got "
+                    + p.channels() + " channels of " + p.geometry());
         }
         float[] values = new float[p.length()];
         p.floats().get(0, values);
