@@ -98,8 +98,11 @@ public final class BenchWorker {
         return m;
     }
 
-    /** One training step as the trainer takes it: parameters in, gradient, the optimizer's fused update. */
-    private static Runnable trainingStep(ResolvedRun run, ScoreModel model) {
+    /**
+     * One training step as the trainer takes it: parameters in, gradient, the optimizer's fused update (also what
+     * {@code MlpStepBreakdown} times whole).
+     */
+    static Runnable trainingStep(ResolvedRun run, ScoreModel model) {
         TrainingStep step = new TrainingStep(run);
         TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
         INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());

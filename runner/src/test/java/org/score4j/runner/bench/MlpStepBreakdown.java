@@ -20,14 +20,13 @@ import org.score4j.core.config.ResolvedRun;
 import org.score4j.core.plugins.Catalog;
 import org.score4j.core.training.Models;
 import org.score4j.core.training.TrainingState;
-import org.score4j.core.training.TrainingStep;
 import org.score4j.nn.NativeArrays;
 import org.score4j.nn.cpu.MatrixProducts;
 import org.score4j.nn.cpu.OneDnn;
 import org.score4j.nn.cpu.OneDnnSwish;
 
 /**
- * Where the time of the bench's MLP training step goes (docs/speed.md, "Where a batch-256 step goes"): the whole step
+ * Where the time of the bench's MLP training step goes (docs/speed.md, "Where an MLP training step goes"): the whole step
  * as {@code mlp-train-256}/{@code mlp-train-4096} time it, and apart: the data and the objective's preparation and loss
  * on the JVM, the model's forward pass, its backward pass, the optimizer step (Adam, clipping, the moving average),
  * and, for the floor, the same matrix products alone (oneDNN, the layer shapes, on one thread where the model runs
@@ -54,16 +53,10 @@ class MlpStepBreakdown {
         for (int n : new int[] {256, 4096}) {
             ResolvedRun run = app.resolve(ConfigFactory.parseString("train.batch-size = " + n));
             ScoreModel model = Models.build(run, Models.spec(run, Models.dataScale(run)));
-            TrainingStep step = new TrainingStep(run);
+            Runnable whole = BenchWorker.trainingStep(run, model);
             TrainingState state = TrainingState.fresh(model.parameters(), run.optimizer(), run.train().emaRate() > 0);
             INDArray gradient = Nd4j.create(DataType.FLOAT, state.size());
             long[] t = {0};
-            Runnable whole = () -> {
-                model.setParameters(state.parameters());
-                step.compute(model, ++t[0], 0, 1, gradient);
-                state.apply(gradient, n, run.optimizer(), run.lrSchedule(), Long.MAX_VALUE, run.train().clipNorm(),
-                        run.train().emaRate());
-            };
             INDArray data = run.data().sample(n, new SeededRandom(1));
             Objective.Batch batch = run.objective().prepare(data, run.schedule(), new SeededRandom(2));
             INDArray scores = model.forward(batch.inputs(), batch.sigmas(), null).scores().dup();
