@@ -55,7 +55,7 @@ public final class Main implements Runnable {
                         cl.getSubcommands().keySet()) + "; commands: " + String.join(", ", cl.getSubcommands().keySet()));
                 return UserError.USAGE;
             }
-            err.println("score4j: " + ex.getMessage());
+            err.println("score4j: " + ex.getMessage() + optionSuggestion(ex));
             ex.getCommandLine().usage(err);
             return UserError.USAGE;
         });
@@ -77,6 +77,16 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         }
+    }
+
+    /** " (did you mean '--x'?)" where the first argument not understood is an option close to one of the command's. */
+    private static String optionSuggestion(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && u.getUnmatched().get(0).startsWith("--")) {
+            return Suggestions.didYouMean(u.getUnmatched().get(0).split("=", 2)[0],
+                    ex.getCommandLine().getCommandSpec().optionsMap().keySet());
+        }
+        return "";
     }
 
     /** Prints what went wrong as a person can act on it, and returns the exit code. */

@@ -101,6 +101,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aMisspelledOptionGetsASuggestionAndExitCodeTwo() throws Exception {
+        var r = Score4jProcess.inProcess(dir, "bench", "--thread", "2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("score4j: Unknown options: '--thread', '2' (did you mean '--threads'?)");
+        var set = Score4jProcess.inProcess(dir, "run", "--sett=seed=2");
+        assertThat(set.exitCode()).isEqualTo(2);
+        assertThat(set.err()).contains("score4j: Unknown option: '--sett=seed=2' (did you mean '--set'?)");
+    }
+
+    @Test
     void brokenCheckpointIsNamed() throws Exception {
         Path run = Files.createDirectories(dir.resolve("old/checkpoints"));
         Files.writeString(dir.resolve("old/config.conf"), "seed = 1\n");
