@@ -2,10 +2,13 @@ package org.score4j.nn.cpu;
 
 import static org.score4j.nn.NativeArrays.pointer;
 
+import java.nio.FloatBuffer;
+
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.nn.NativeArrays;
 
 /**
  * The three matrix products of a dense layer, on float arrays: activations are [N, width] in C order, weights are
@@ -23,6 +26,7 @@ public final class MatrixProducts {
     private final java.util.Map<Form, OneDnnMatmul> primitives;
     private org.bytedeco.dnnl.stream stream;
     private INDArray ones;
+    private INDArray narrow;
 
     private MatrixProducts(boolean direct, boolean oneDnn) {
         this.direct = direct;
@@ -123,7 +127,16 @@ public final class MatrixProducts {
         h = dense(h, 'c');
         delta = dense(delta, 'c');
         check(gradient, 'f', in, out);
-        if (primitives != null) {
+        if (primitives != null && in < out) {
+            // oneDNN runs a product with few columns far below its rate (the 11-wide input layer's gradient took
+            // over twice as long as δᵀ·h [out, in] as as hᵀ·δ [in, out], and split its sums over the threads), and
+            // writes a transposed result only with its reference code: the narrow side goes in rows, and the small
+            // result is transposed into place on the JVM.
+            INDArray rows = narrowGradient(in, out);
+            primitive("weights-by-input", in, n, out, true, false, OneDnnMatmul.Epilogue.NONE)
+                    .run(pointer(h), pointer(delta), null, pointer(rows));
+            transposeInto(rows, gradient, in, out);
+        } else if (primitives != null) {
             // The Fortran-order [in, out] gradient is δᵀ·h [out, in] row-major; δᵀ is δ stored transposed.
             primitive("weights", out, n, in, true, false, OneDnnMatmul.Epilogue.NONE)
                     .run(pointer(delta), pointer(h), null, pointer(gradient));
@@ -133,6 +146,25 @@ public final class MatrixProducts {
                     pointer(gradient), in);
         } else {
             gradient.assign(Nd4j.gemm(h, delta, true, false));
+        }
+    }
+
+    /** The [in, out] C-order work array of {@link #weightGradient} for a layer narrower on its input side. */
+    private INDArray narrowGradient(int in, int out) {
+        if (narrow == null || narrow.size(0) != in || narrow.size(1) != out) {
+            narrow = Nd4j.createUninitialized(DataType.FLOAT, in, out);
+        }
+        return narrow;
+    }
+
+    /** {@code rows} [in, out] in C order written into {@code gradient} [in, out] in Fortran order. */
+    private static void transposeInto(INDArray rows, INDArray gradient, int in, int out) {
+        FloatBuffer from = NativeArrays.bytes(rows).asFloatBuffer();
+        FloatBuffer to = NativeArrays.bytes(gradient).asFloatBuffer();
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                to.put(o * in + i, from.get(i * out + o));
+            }
         }
     }
 
