@@ -20,9 +20,8 @@ class ConfigErrorsTest {
                 schedule { sigma-min = -1 }
                 sampler { name = anealed-langevin }
                 """);
-        var r = Score4jProcess.inProcess(dir, "run", "-c", "user.conf", "--set", "model.hiden=64");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("score4j: the configuration has 6 problems:")
+        assertThat(refused("run", "-c", "user.conf", "--set", "model.hiden=64"))
+                .contains("score4j: the configuration has 6 problems:")
                 .contains("trian: unknown key (did you mean 'train'?)")
                 .contains("train.stpes: unknown key (did you mean 'steps'?)")
                 .contains("train.batch-size: expected a whole number of at least 1, got 0 (user.conf:2)")
@@ -37,19 +36,14 @@ class ConfigErrorsTest {
 
     @Test
     void crossFieldAndFileProblems() throws Exception {
-        var r = Score4jProcess.inProcess(dir, "train", "--set", "schedule.sigma-max=0.5", "--set", "data.name=csv",
-                "--set", "data.path=" + dir.resolve("missing.csv"));
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("schedule.sigma-max: must be greater than sigma-min (1.0), got 0.5")
+        assertThat(refused("train", "--set", "schedule.sigma-max=0.5", "--set", "data.name=csv",
+                "--set", "data.path=" + dir.resolve("missing.csv")))
+                .contains("schedule.sigma-max: must be greater than sigma-min (1.0), got 0.5")
                 .contains("data.path: file missing.csv does not exist").doesNotContain("\tat ");
 
-        var noFile = Score4jProcess.inProcess(dir, "run", "-c", "nope.conf");
-        assertThat(noFile.exitCode()).isEqualTo(2);
-        assertThat(noFile.err()).contains("score4j: configuration file nope.conf does not exist");
+        assertThat(refused("run", "-c", "nope.conf")).contains("score4j: configuration file nope.conf does not exist");
 
-        var badOption = Score4jProcess.inProcess(dir, "run", "--frobnicate");
-        assertThat(badOption.exitCode()).isEqualTo(2);
-        assertThat(badOption.err()).contains("Unknown option: '--frobnicate'");
+        assertThat(refused("run", "--frobnicate")).contains("Unknown option: '--frobnicate'");
     }
 
     @Test
@@ -59,10 +53,9 @@ class ConfigErrorsTest {
             csv.append(String.join(",", java.util.Collections.nCopies(12, Integer.toString(row)))).append('\n');
         }
         Files.writeString(dir.resolve("wide.csv"), csv);
-        var r = Score4jProcess.inProcess(dir, "train", "--set", "objective.name=exact-sm", "--set", "data.name=csv",
-                "--set", "data.path=" + dir.resolve("wide.csv"));
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("objective.name: 'exact-sm' cannot train on the data 'csv': ")
+        assertThat(refused("train", "--set", "objective.name=exact-sm", "--set", "data.name=csv",
+                "--set", "data.path=" + dir.resolve("wide.csv")))
+                .contains("objective.name: 'exact-sm' cannot train on the data 'csv': ")
                 .contains("the data has d = 12 dimensions [12], more than max-dimension = 10")
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("runs")).doesNotExist();
@@ -70,44 +63,35 @@ class ConfigErrorsTest {
 
     @Test
     void aModelThatCannotTakeTheDataIsRefusedBeforeAnythingRuns() throws Exception {
-        var vectors = Score4jProcess.inProcess(dir, "train", "--set", "model.name=ncsn-unet");
-        assertThat(vectors.exitCode()).isEqualTo(2);
-        assertThat(vectors.err()).contains("model.name: 'ncsn-unet' cannot take the data 'mixture': "
-                + "ncsn-unet needs images of shape [channels, height, width], got [2]").doesNotContain("\tat ");
-        var odd = Score4jProcess.inProcess(dir, "train", "--set", "model.name=ncsn-unet", "--set", "data.name=digits",
-                "--set", "data.size=30", "--set", "data.count=20", "--set", "data.held-out=0");
-        assertThat(odd.exitCode()).isEqualTo(2);
-        assertThat(odd.err()).contains("height and width must be divisible by 4, got 30×30; use fewer multipliers")
+        assertThat(refused("train", "--set", "model.name=ncsn-unet"))
+                .contains("model.name: 'ncsn-unet' cannot take the data 'mixture': "
+                        + "ncsn-unet needs images of shape [channels, height, width], got [2]").doesNotContain("\tat ");
+        assertThat(refused("train", "--set", "model.name=ncsn-unet", "--set", "data.name=digits",
+                "--set", "data.size=30", "--set", "data.count=20", "--set", "data.held-out=0"))
+                .contains("height and width must be divisible by 4, got 30×30; use fewer multipliers")
                 .doesNotContain("internal error");
         assertThat(dir.resolve("runs")).doesNotExist();
     }
 
     @Test
     void movedKeysOfScore4jOneSayWhereTheyWent() throws Exception {
-        var r = Score4jProcess.inProcess(dir, "train", "--set", "train.learning-rate=0.01", "--set", "sampler.denoise=false");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("train.learning-rate: moved to optimizer.learning-rate in score4j 2.0")
+        assertThat(refused("train", "--set", "train.learning-rate=0.01", "--set", "sampler.denoise=false"))
+                .contains("train.learning-rate: moved to optimizer.learning-rate in score4j 2.0")
                 .contains("sampler.denoise: moved to sample.to-zero in score4j 2.0");
     }
 
     @Test
     void aMisspelledCommandGetsASuggestionAndExitCodeTwo() throws Exception {
-        var r = Score4jProcess.inProcess(dir, "runn");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("score4j: unknown command 'runn' (did you mean 'run'?)");
-        var likely = Score4jProcess.inProcess(dir, "likelyhood");
-        assertThat(likely.exitCode()).isEqualTo(2);
-        assertThat(likely.err()).contains("score4j: unknown command 'likelyhood'");
+        assertThat(refused("runn")).contains("score4j: unknown command 'runn' (did you mean 'run'?)");
+        assertThat(refused("likelyhood")).contains("score4j: unknown command 'likelyhood'");
     }
 
     @Test
     void aMisspelledOptionGetsASuggestionAndExitCodeTwo() throws Exception {
-        var r = Score4jProcess.inProcess(dir, "bench", "--thread", "2");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("score4j: Unknown options: '--thread', '2' (did you mean '--threads'?)");
-        var set = Score4jProcess.inProcess(dir, "run", "--sett=seed=2");
-        assertThat(set.exitCode()).isEqualTo(2);
-        assertThat(set.err()).contains("score4j: Unknown option: '--sett=seed=2' (did you mean '--set'?)");
+        assertThat(refused("bench", "--thread", "2"))
+                .contains("score4j: Unknown options: '--thread', '2' (did you mean '--threads'?)");
+        assertThat(refused("run", "--sett=seed=2"))
+                .contains("score4j: Unknown option: '--sett=seed=2' (did you mean '--set'?)");
     }
 
     @Test
@@ -115,17 +99,21 @@ class ConfigErrorsTest {
         Path run = Files.createDirectories(dir.resolve("old/checkpoints"));
         Files.writeString(dir.resolve("old/config.conf"), "seed = 1\n");
         Files.writeString(run.resolve("step-0000000005.safetensors"), "not a tensor file at all");
-        var r = Score4jProcess.inProcess(dir, "sample", "--from", "old");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("no readable checkpoint in old/checkpoints:")
+        assertThat(refused("sample", "--from", "old")).contains("no readable checkpoint in old/checkpoints:")
                 .contains("checkpoint old/checkpoints/step-0000000005.safetensors cannot be read: the header length")
                 .doesNotContain("\tat ");
         Files.delete(run.resolve("step-0000000005.safetensors"));
         Files.writeString(run.resolve("step-0000000005.zip"), "PK");
-        r = Score4jProcess.inProcess(dir, "sample", "--from", "old");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("old/checkpoints holds only score4j 1.x checkpoints (step-0000000005.zip");
+        assertThat(refused("sample", "--from", "old"))
+                .contains("old/checkpoints holds only score4j 1.x checkpoints (step-0000000005.zip");
         var none = Score4jProcess.inProcess(dir, "sample", "--from", "nowhere");
         assertThat(none.err()).contains("nowhere is not a score4j run directory (no config.conf)");
+    }
+
+    /** Runs the command in-process, checks that it exited with code 2, and returns its standard error. */
+    private String refused(String... args) {
+        var r = Score4jProcess.inProcess(dir, args);
+        assertThat(r.exitCode()).isEqualTo(2);
+        return r.err();
     }
 }

@@ -128,10 +128,10 @@ public final class MatrixProducts {
         delta = dense(delta, 'c');
         check(gradient, 'f', in, out);
         if (primitives != null && in < out) {
-            // oneDNN runs a product with few columns far below its rate (the 11-wide input layer's gradient took
-            // over twice as long as δᵀ·h [out, in] as as hᵀ·δ [in, out], and split its sums over the threads), and
-            // writes a transposed result only with its reference code: the narrow side goes in rows, and the small
-            // result is transposed into place on the JVM.
+            // oneDNN runs a product with few columns far below its rate: the 11-wide input layer's gradient took over
+            // twice as long computed as δᵀ·h [out, in] as computed as hᵀ·δ [in, out], and split its sums over the
+            // threads. It writes a transposed result only with its reference code, so the narrow side goes in rows
+            // and the small result is transposed into place on the JVM.
             INDArray rows = narrowGradient(in, out);
             primitive("weights-by-input", in, n, out, true, false, OneDnnMatmul.Epilogue.NONE)
                     .run(pointer(h), pointer(delta), null, pointer(rows));
