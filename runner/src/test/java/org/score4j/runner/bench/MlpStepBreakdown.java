@@ -30,7 +30,7 @@ import org.score4j.nn.cpu.OneDnnSwish;
  * as {@code mlp-train-256}/{@code mlp-train-4096} time it, and apart: the data and the objective's preparation and loss
  * on the JVM, the model's forward pass, its backward pass, the optimizer step (Adam, clipping, the moving average),
  * and, for the floor, the same matrix products alone (oneDNN, the layer shapes, on one thread where the model runs
- * them on one) and the swish passes alone. Not a test: it runs only when asked, with the launcher's thread settings:
+ * them on one) and the swish passes alone, all together and then each on its own. Not a test: it runs only when asked, with the launcher's thread settings:
  * <pre>
  * GOMP_SPINCOUNT=10000 mvn -pl runner surefire:test -Dtest=MlpStepBreakdown -Dscore4j.bench=true -Dscore4j.threads=1
  * </pre>
@@ -82,20 +82,33 @@ class MlpStepBreakdown {
                     () -> asTheModel(oneThread, () -> products.run(true)));
             parts.put("swish passes alone (3 forward, 3 backward)", () -> asTheModel(oneThread, () -> swishes.run(false)));
             int calls = n == 256 ? 3000 : 300;
-            for (Map.Entry<String, Runnable> e : parts.entrySet()) {
-                List<Double> us = new ArrayList<>();
-                for (int repeat = 0; repeat < 7; repeat++) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++) {
-                        e.getValue().run();
-                    }
-                    us.add((System.nanoTime() - t0) / 1e3 / calls);
+            time(parts, calls, n, inForce);
+            // Each product and swish pass alone (docs/speed.md, the per-product table).
+            Map<String, Runnable> each = new LinkedHashMap<>();
+            products.each(each);
+            each.replaceAll((name, part) -> () -> asTheModel(oneThread, () -> {
+                part.run();
+                return null;
+            }));
+            time(each, calls, n, inForce);
+        }
+    }
+
+    /** Prints the median and least of 5 timings (after 2 untimed) of {@code calls} calls of each part, µs a call. */
+    private static void time(Map<String, Runnable> parts, int calls, int n, int inForce) {
+        for (Map.Entry<String, Runnable> e : parts.entrySet()) {
+            List<Double> us = new ArrayList<>();
+            for (int repeat = 0; repeat < 7; repeat++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    e.getValue().run();
                 }
-                List<Double> timed = us.subList(2, us.size()).stream().sorted().toList();
-                System.out.printf(Locale.ROOT, "batch %4d, %d thread(s): %-66s %8.1f µs (min %.1f)%n", n,
-                        inForce, e.getKey(),
-                        timed.get(timed.size() / 2), timed.get(0));
+                us.add((System.nanoTime() - t0) / 1e3 / calls);
             }
+            List<Double> timed = us.subList(2, us.size()).stream().sorted().toList();
+            System.out.printf(Locale.ROOT, "batch %4d, %d thread(s): %-66s %8.1f µs (min %.1f)%n", n,
+                    inForce, e.getKey(),
+                    timed.get(timed.size() / 2), timed.get(0));
         }
     }
 
@@ -134,6 +147,24 @@ class MlpStepBreakdown {
                 back.add(Nd4j.create(DataType.FLOAT, n, WIDTHS[l]));
                 swish.add(new OneDnnSwish(stream, n, WIDTHS[l + 1]));
             }
+        }
+
+        /** Each product of each layer, and the first hidden layer's swish passes, as parts of their own. */
+        void each(Map<String, Runnable> parts) {
+            for (int l = 0; l + 1 < WIDTHS.length; l++) {
+                int k = l;
+                String layer = "layer " + WIDTHS[l] + " -> " + WIDTHS[l + 1] + " (" + l + "): ";
+                parts.put(layer + "forward", () -> products.forward(h.get(k), w.get(k), b.get(k), z.get(k), false));
+                parts.put(layer + "weight gradient", () -> products.weightGradient(h.get(k), z.get(k), gw.get(k)));
+                parts.put(layer + "bias gradient", () -> products.biasGradient(z.get(k), gb.get(k)));
+                if (l > 0) {
+                    parts.put(layer + "input gradient", () -> products.backward(z.get(k), w.get(k), back.get(k)));
+                }
+            }
+            parts.put("swish forward (one layer)",
+                    () -> swish.get(0).forward(NativeArrays.pointer(z.get(0)), NativeArrays.pointer(back.get(1))));
+            parts.put("swish backward (one layer)", () -> swish.get(0).backward(NativeArrays.pointer(z.get(0)),
+                    NativeArrays.pointer(back.get(1)), NativeArrays.pointer(back.get(1))));
         }
 
         Void run(boolean matmuls) {
