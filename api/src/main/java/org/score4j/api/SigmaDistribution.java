@@ -1,6 +1,5 @@
 package org.score4j.api;
 
-import org.score4j.api.tensors.Tensors;
 import org.score4j.api.random.RandomSource;
 
 /**
@@ -36,7 +35,7 @@ public enum SigmaDistribution {
         }
         double low = Math.log(schedule.smallest());
         double high = Math.log(schedule.largest());
-        double[] u = Tensors.doubles(rng.uniform(0, 1, n));
+        float[] u = rng.uniformValues(0, 1, n);
         double[] sigmas = new double[n];
         for (int i = 0; i < n; i++) {
             sigmas[i] = Math.exp(low + u[i] * (high - low));

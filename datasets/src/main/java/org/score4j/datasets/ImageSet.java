@@ -167,7 +167,7 @@ public class ImageSet implements FiniteDataset, org.score4j.api.QuantizedDataset
     INDArray drawImages(int n, RandomSource rng, int[] index) {
         int d = images[0].length;
         float[] out = new float[n * d];
-        float[] u = dequantize ? Tensors.floats(rng.uniform(0, 1, n, d)) : null;
+        float[] u = dequantize ? rng.uniformValues(0, 1, n, d) : null;
         for (int i = 0; i < n; i++) {
             byte[] img = images[index[i]];
             for (int k = 0; k < d; k++) {

@@ -121,8 +121,8 @@ public final class GaussianMixture {
     /** Draws {@code n} points, {@code [n, d]} FLOAT. */
     public INDArray sample(int n, RandomSource rng) {
         int d = dimension();
-        float[] u = Tensors.floats(rng.uniform(0, 1, n));
-        float[] z = Tensors.floats(rng.normal(n, d));
+        float[] u = rng.uniformValues(0, 1, n);
+        float[] z = rng.normalValues(n, d);
         float[] out = new float[n * d];
         Level data = level(0);
         for (int i = 0; i < n; i++) {

@@ -51,6 +51,16 @@ public final class ChainRandom implements RandomSource {
     }
 
     @Override
+    public float[] normalValues(long... shape) {
+        return values(Draws.Kind.NORMAL, 0, 0, shape);
+    }
+
+    @Override
+    public float[] uniformValues(double low, double high, long... shape) {
+        return values(Draws.Kind.UNIFORM, low, high, shape);
+    }
+
+    @Override
     public INDArray rademacher(long... shape) {
         return draw(Draws.Kind.RADEMACHER, 0, 0, shape);
     }
@@ -66,6 +76,10 @@ public final class ChainRandom implements RandomSource {
     }
 
     private INDArray draw(Draws.Kind kind, double low, double high, long[] shape) {
+        return Draws.array(values(kind, low, high, shape), shape);
+    }
+
+    private float[] values(Draws.Kind kind, double low, double high, long[] shape) {
         int total = (int) Draws.count(shape);
         checkRows(shape.length == 0 ? 1 : shape[0]);
         float[] values = new float[total];
@@ -73,7 +87,7 @@ public final class ChainRandom implements RandomSource {
         for (int k = 0; k < streams.length; k++) {
             Draws.fill(streams[k], values, k * perRow, (k + 1) * perRow, kind, low, high);
         }
-        return Draws.array(values, shape);
+        return values;
     }
 
     private void checkRows(long rows) {

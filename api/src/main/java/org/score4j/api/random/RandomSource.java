@@ -1,6 +1,7 @@
 package org.score4j.api.random;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.score4j.api.tensors.Tensors;
 
 /**
  * Random arrays for objectives, samplers and data sets. Arrays are FLOAT.
@@ -21,6 +22,19 @@ public interface RandomSource {
 
     /** Uniform values on [low, high). */
     INDArray uniform(double low, double high, long... shape);
+
+    /**
+     * The values {@link #normal} would return for {@code shape}, in C order, as a JVM array, drawn from the streams in
+     * the same order: for callers that compute on the JVM, without a native array made and copied back in between.
+     */
+    default float[] normalValues(long... shape) {
+        return Tensors.floats(normal(shape));
+    }
+
+    /** The values {@link #uniform} would return, in C order, as a JVM array (as {@link #normalValues} is to normal). */
+    default float[] uniformValues(double low, double high, long... shape) {
+        return Tensors.floats(uniform(low, high, shape));
+    }
 
     /** Values ±1 with probability ½ each. */
     INDArray rademacher(long... shape);

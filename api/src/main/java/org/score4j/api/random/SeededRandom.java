@@ -22,6 +22,16 @@ public final class SeededRandom implements RandomSource {
     }
 
     @Override
+    public float[] normalValues(long... shape) {
+        return values(Draws.Kind.NORMAL, 0, 0, shape);
+    }
+
+    @Override
+    public float[] uniformValues(double low, double high, long... shape) {
+        return values(Draws.Kind.UNIFORM, low, high, shape);
+    }
+
+    @Override
     public INDArray rademacher(long... shape) {
         return draw(Draws.Kind.RADEMACHER, 0, 0, shape);
     }
@@ -41,8 +51,12 @@ public final class SeededRandom implements RandomSource {
     }
 
     private INDArray draw(Draws.Kind kind, double low, double high, long[] shape) {
+        return Draws.array(values(kind, low, high, shape), shape);
+    }
+
+    private float[] values(Draws.Kind kind, double low, double high, long[] shape) {
         float[] values = new float[(int) Draws.count(shape)];
         Draws.fill(stream, values, 0, values.length, kind, low, high);
-        return Draws.array(values, shape);
+        return values;
     }
 }

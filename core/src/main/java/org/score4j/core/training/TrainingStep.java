@@ -90,7 +90,7 @@ public final class TrainingStep {
             x = drawn.examples();
             labels = drawn.labels();
             if (labelDropout > 0) {
-                double[] u = org.score4j.api.tensors.Tensors.doubles(new SeededRandom(labelSeed).uniform(0, 1, n));
+                float[] u = new SeededRandom(labelSeed).uniformValues(0, 1, n);
                 for (int i = 0; i < n; i++) {
                     if (u[i] < labelDropout) {
                         labels[i] = ConditionalScore.UNCONDITIONAL;

@@ -45,7 +45,7 @@ public final class DenoisingScoreMatching implements Objective {
         long[] shape = data.shape();
         // A handful of values per example: one pass on the JVM rather than a dozen ND4J operations.
         double[] x = Tensors.doubles(data);
-        double[] z = Tensors.doubles(rng.normal(shape));
+        float[] z = rng.normalValues(shape);
         int d = n == 0 ? 0 : x.length / n;
         double[] inputs = new double[x.length];
         double[] target = new double[x.length];
