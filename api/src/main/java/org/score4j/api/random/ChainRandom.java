@@ -1,7 +1,6 @@
 package org.score4j.api.random;
 
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One stream per chain: row k of every draw comes from the stream of chain {@code first + k},
@@ -10,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Every draw must have exactly {@link #chains()} rows. Not thread-safe.
  */
-public final class ChainRandom implements RandomSource {
+public final class ChainRandom extends FilledSource {
     private final SplittableRandom[] streams;
     private final long first;
 
@@ -41,31 +40,6 @@ public final class ChainRandom implements RandomSource {
     }
 
     @Override
-    public INDArray normal(long... shape) {
-        return draw(Draws.Kind.NORMAL, 0, 0, shape);
-    }
-
-    @Override
-    public INDArray uniform(double low, double high, long... shape) {
-        return draw(Draws.Kind.UNIFORM, low, high, shape);
-    }
-
-    @Override
-    public float[] normalValues(long... shape) {
-        return values(Draws.Kind.NORMAL, 0, 0, shape);
-    }
-
-    @Override
-    public float[] uniformValues(double low, double high, long... shape) {
-        return values(Draws.Kind.UNIFORM, low, high, shape);
-    }
-
-    @Override
-    public INDArray rademacher(long... shape) {
-        return draw(Draws.Kind.RADEMACHER, 0, 0, shape);
-    }
-
-    @Override
     public int[] integers(int n, int bound) {
         checkRows(n);
         int[] out = new int[n];
@@ -75,11 +49,8 @@ public final class ChainRandom implements RandomSource {
         return out;
     }
 
-    private INDArray draw(Draws.Kind kind, double low, double high, long[] shape) {
-        return Draws.array(values(kind, low, high, shape), shape);
-    }
-
-    private float[] values(Draws.Kind kind, double low, double high, long[] shape) {
+    @Override
+    float[] values(Draws.Kind kind, double low, double high, long[] shape) {
         int total = (int) Draws.count(shape);
         checkRows(shape.length == 0 ? 1 : shape[0]);
         float[] values = new float[total];
