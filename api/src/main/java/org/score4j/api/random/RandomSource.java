@@ -25,7 +25,9 @@ public interface RandomSource {
 
     /**
      * The values {@link #normal} would return for {@code shape}, in C order, as a JVM array, drawn from the streams in
-     * the same order: for callers that compute on the JVM, without a native array made and copied back in between.
+     * the same order: for callers that compute on the JVM, without a native array made and copied back in between. A
+     * fresh array the caller owns; a source's rules on shapes (a chain source's one row per chain) apply as they do to
+     * {@link #normal}.
      */
     default float[] normalValues(long... shape) {
         return Tensors.floats(normal(shape));

@@ -35,6 +35,12 @@ class RandomSourceTest {
     @Test
     void chainStreamsGiveTheSameValuesAsJvmArraysAndAsNativeArrays() {
         sameDraws(seed -> new ChainRandom(seed, 3, 5));
+        float[] rows = new ChainRandom(7, 3, 5).normalValues(5, 3);
+        for (int k = 0; k < 5; k++) {
+            // Row k is chain 3 + k's own stream.
+            assertThat(java.util.Arrays.copyOfRange(rows, 3 * k, 3 * k + 3))
+                    .isEqualTo(new SeededRandom(Seeds.derive(7, 3 + k)).normalValues(3));
+        }
         assertThatThrownBy(() -> new ChainRandom(1, 0, 5).normalValues(4, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must have 5 rows, got 4");
     }
