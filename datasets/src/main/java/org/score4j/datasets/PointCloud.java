@@ -40,11 +40,20 @@ public final class PointCloud implements Dataset {
 
     @Override
     public INDArray sample(int n, RandomSource rng) {
-        float[][] u = rng.uniform(0, 1, n, 3).toFloatMatrix();
-        float[][] z = rng.normal(n, 2).toFloatMatrix();
+        float[][] u = rows(rng.uniformValues(0, 1, n, 3), n, 3);
+        float[][] z = rows(rng.normalValues(n, 2), n, 2);
         float[][] xy = new float[n][2];
         generator.generate(u, z, xy);
         return Nd4j.create(xy);
+    }
+
+    /** {@code values} [n·width] in C order as n rows of {@code width}. */
+    private static float[][] rows(float[] values, int n, int width) {
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(values, i * width, (i + 1) * width);
+        }
+        return rows;
     }
 
     @Override

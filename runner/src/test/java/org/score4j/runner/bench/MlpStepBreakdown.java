@@ -30,7 +30,8 @@ import org.score4j.nn.cpu.OneDnnSwish;
  * as {@code mlp-train-256}/{@code mlp-train-4096} time it, and apart: the data and the objective's preparation and loss
  * on the JVM, the model's forward pass, its backward pass, the optimizer step (Adam, clipping, the moving average),
  * and, for the floor, the same matrix products alone (oneDNN, the layer shapes, on one thread where the model runs
- * them on one) and the swish passes alone, all together and then each on its own. Not a test: it runs only when asked, with the launcher's thread settings:
+ * them on one) and the swish passes alone, all together and then each on its own. Not a test: it runs only when
+ * asked, with the launcher's thread settings:
  * <pre>
  * GOMP_SPINCOUNT=10000 mvn -pl runner surefire:test -Dtest=MlpStepBreakdown -Dscore4j.bench=true -Dscore4j.threads=1
  * </pre>
