@@ -29,6 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.score4j.api.tensors.ShapeInfoCache;
 import org.score4j.core.RunProgress;
 import org.score4j.core.UserError;
 import org.score4j.core.config.ResolvedRun;
@@ -104,9 +105,17 @@ final class SparkEngine implements Engine {
             conf.set("spark.jars", jars);
         }
         String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+        // Executors compute as this driver does: both ncsn models' CPU kernels need the vector API, and arrays are
+        // made with the same shape descriptors.
         if (!master.startsWith("local") && Provenance.vectorApi() && !executorOptions.contains("jdk.incubator.vector")) {
-            // Executors compute as this driver does: both ncsn models' CPU kernels need the vector API.
-            conf.set("spark.executor.extraJavaOptions", (executorOptions + " --add-modules=jdk.incubator.vector").trim());
+            executorOptions = (executorOptions + " --add-modules=jdk.incubator.vector").trim();
+        }
+        String shapes = System.getProperty(ShapeInfoCache.PROPERTY);
+        if (!master.startsWith("local") && shapes != null && !executorOptions.contains(ShapeInfoCache.PROPERTY)) {
+            executorOptions = (executorOptions + " -D" + ShapeInfoCache.PROPERTY + "=" + shapes).trim();
+        }
+        if (!executorOptions.isEmpty()) {
+            conf.set("spark.executor.extraJavaOptions", executorOptions);
         }
         nativeThreads = Nd4j.getEnvironment().maxThreads();
         blasThreads = Nd4j.factory().blas().getMaxThreads();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.score4j.api.spi.Suggestions;
+import org.score4j.api.tensors.ShapeInfoCache;
 import org.score4j.core.UserError;
 import org.score4j.core.engine.EngineProvider;
 import org.score4j.core.engine.Engines;
@@ -33,6 +34,7 @@ public final class Main implements Runnable {
     public static final String DEBUG = "SCORE4J_DEBUG";
 
     public static void main(String[] args) {
+        ShapeInfoCache.install();
         ExitWatch.install();
         int code = execute(args);
         ExitWatch.exitingNormally();

@@ -2,6 +2,7 @@ package org.score4j.core.lib;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.score4j.api.tensors.ShapeInfoCache;
 import org.score4j.core.RunProgress;
 import org.score4j.core.UserError;
 import org.score4j.core.app.Application;
@@ -23,6 +24,11 @@ import org.score4j.core.plugins.Catalog;
  * given (none by default); the command line's progress bar is one.
  */
 public final class Score4j {
+    static {
+        // For a program whose first use of ND4J comes through this class.
+        ShapeInfoCache.install();
+    }
+
     private static volatile Score4j classPath;
 
     private final Application application;

@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.Sampler;
 import org.score4j.api.ScoreModel;
 import org.score4j.api.StepListener;
+import org.score4j.api.tensors.ShapeInfoCache;
 import org.score4j.core.app.Application;
 import org.score4j.core.config.ComponentSlot;
 import org.score4j.core.config.ResolvedRun;
@@ -48,6 +49,7 @@ public final class BenchWorker {
 
     /** Arguments: workload name, repeats, threads, plugin directory, least warm-up seconds. */
     public static void main(String[] args) throws IOException {
+        ShapeInfoCache.install();
         PrintStream out = System.out;
         // SameDiff writes to standard output; keep it for the result line alone.
         System.setOut(System.err);

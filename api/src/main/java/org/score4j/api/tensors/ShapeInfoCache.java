@@ -1,0 +1,163 @@
+package org.score4j.api.tensors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.common.config.ND4JClassLoading;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.ShapeInfoProvider;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.factory.Nd4jBackend;
+
+/**
+ * ND4J's shape descriptors made once per shape instead of once per array. ND4J 1.0.0-M2.1's CPU backend caches the
+ * descriptors of only some of the ways an array is made; every array made with {@code Nd4j.createUninitialized}, and
+ * every view and reshape, got a fresh native descriptor, more than half of the cost of making a small array
+ * (docs/speed.md). This provider gives the same descriptors, kept per shape, strides, element-wise stride, order,
+ * data type and emptiness (at most {@value #LIMIT} of them; past that it makes each afresh, as ND4J does).
+ * Descriptors are constant buffers in ND4J, shared by every array of the shape, as those ND4J caches itself are.
+ *
+ * <p>ND4J takes its provider from the system property {@value #PROPERTY}, read once, when ND4J starts. The
+ * {@code score4j} command, its benchmark workers and the Java API ({@code Score4j}) call {@link #install()} before
+ * they touch ND4J, and the build's tests run with the property set. Everything else goes to the backend's own
+ * provider (the one its configuration names); on a backend other than the CPU's nothing is cached.
+ */
+public final class ShapeInfoCache implements ShapeInfoProvider {
+    /** The system property naming ND4J's shape-descriptor provider. */
+    public static final String PROPERTY = "shapeinfoprovider";
+
+    /** The most descriptors kept. */
+    public static final int LIMIT = 4096;
+
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+
+    private final ShapeInfoProvider backend;
+    private final boolean caching;
+    private final Map<Key, Pair<DataBuffer, long[]>> kept = new ConcurrentHashMap<>();
+
+    /** The provider ND4J creates: over the backend's own, caching on the CPU backend. */
+    public ShapeInfoCache() {
+        this(backendProvider(Nd4j.getBackend()), CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName()));
+    }
+
+    /**
+     * @param backend the provider that makes the descriptors
+     * @param caching whether to keep them
+     */
+    public ShapeInfoCache(ShapeInfoProvider backend, boolean caching) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.caching = caching;
+    }
+
+    /**
+     * Makes this class ND4J's provider, unless the property is already set (by the user, who keeps ND4J's own with
+     * {@code -Dshapeinfoprovider=<its class>}). Effective only before ND4J starts; afterwards it changes nothing.
+     */
+    public static void install() {
+        if (System.getProperty(PROPERTY) == null) {
+            System.setProperty(PROPERTY, ShapeInfoCache.class.getName());
+        }
+    }
+
+    /** Whether this provider keeps descriptors (the CPU backend). */
+    public boolean caching() {
+        return caching;
+    }
+
+    /** How many descriptors it keeps now. */
+    public int size() {
+        return kept.size();
+    }
+
+    @Override
+    public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
+                                                           char order, DataType dataType, boolean empty) {
+        if (!caching) {
+            return backend.createShapeInformation(shape, stride, elementWiseStride, order, dataType, empty);
+        }
+        Key key = new Key(shape.clone(), stride.clone(), elementWiseStride, order, dataType, empty);
+        Pair<DataBuffer, long[]> known = kept.get(key);
+        if (known != null) {
+            return known;
+        }
+        Pair<DataBuffer, long[]> made = backend.createShapeInformation(shape, stride, elementWiseStride, order,
+                dataType, empty);
+        if (kept.size() < LIMIT) {
+            Pair<DataBuffer, long[]> first = kept.putIfAbsent(key, made);
+            return first != null ? first : made;
+        }
+        return made;
+    }
+
+    @Override
+    public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, DataType dataType) {
+        return backend.createShapeInformation(shape, dataType);
+    }
+
+    @Override
+    public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, char order, DataType dataType) {
+        return backend.createShapeInformation(shape, order, dataType);
+    }
+
+    @Override
+    public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
+                                                           char order, long extras) {
+        return backend.createShapeInformation(shape, stride, elementWiseStride, order, extras);
+    }
+
+    @Override
+    public void purgeCache() {
+        kept.clear();
+        backend.purgeCache();
+    }
+
+    @Override
+    public long getCachedBytes() {
+        return backend.getCachedBytes();
+    }
+
+    /** The provider the backend's configuration names, as ND4J would create it. */
+    private static ShapeInfoProvider backendProvider(Nd4jBackend backend) {
+        Properties configuration = new Properties();
+        try (InputStream in = backend.getConfigurationResource().getInputStream()) {
+            configuration.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the configuration of ND4J's backend " + backend, e);
+        }
+        String name = configuration.getProperty(PROPERTY);
+        if (name == null || name.equals(ShapeInfoCache.class.getName())) {
+            throw new IllegalStateException("ND4J's backend " + backend + " names no shape-descriptor provider of its own");
+        }
+        try {
+            return (ShapeInfoProvider) ND4JClassLoading.loadClassByName(name).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot create ND4J's shape-descriptor provider " + name, e);
+        }
+    }
+
+    /** What a descriptor describes. */
+    private record Key(long[] shape, long[] stride, long elementWiseStride, char order, DataType dataType,
+                       boolean empty) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(shape, k.shape) && Arrays.equals(stride, k.stride)
+                    && elementWiseStride == k.elementWiseStride && order == k.order && dataType == k.dataType
+                    && empty == k.empty;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = 31 * Arrays.hashCode(shape) + Arrays.hashCode(stride);
+            h = 31 * h + Long.hashCode(elementWiseStride);
+            h = 31 * h + order;
+            h = 31 * h + dataType.ordinal();
+            return 31 * h + (empty ? 1 : 0);
+        }
+    }
+}
