@@ -110,9 +110,10 @@ final class SparkEngine implements Engine {
         if (!master.startsWith("local") && Provenance.vectorApi() && !executorOptions.contains("jdk.incubator.vector")) {
             executorOptions = (executorOptions + " --add-modules=jdk.incubator.vector").trim();
         }
-        String shapes = System.getProperty(ShapeInfoCache.PROPERTY);
-        if (!master.startsWith("local") && shapes != null && !executorOptions.contains(ShapeInfoCache.PROPERTY)) {
-            executorOptions = (executorOptions + " -D" + ShapeInfoCache.PROPERTY + "=" + shapes).trim();
+        if (!master.startsWith("local") && Nd4j.getShapeInfoProvider() instanceof ShapeInfoCache shapes
+                && shapes.caching() && !executorOptions.contains(ShapeInfoCache.PROPERTY)) {
+            executorOptions = (executorOptions + " -D" + ShapeInfoCache.PROPERTY + "=" + ShapeInfoCache.class.getName())
+                    .trim();
         }
         if (!executorOptions.isEmpty()) {
             conf.set("spark.executor.extraJavaOptions", executorOptions);

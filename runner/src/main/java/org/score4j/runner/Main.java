@@ -33,8 +33,12 @@ public final class Main implements Runnable {
     /** The variable that makes every error print its stack trace. */
     public static final String DEBUG = "SCORE4J_DEBUG";
 
-    public static void main(String[] args) {
+    static {
+        // Before anything touches ND4J, for main and for execute run in a program's own JVM.
         ShapeInfoCache.install();
+    }
+
+    public static void main(String[] args) {
         ExitWatch.install();
         int code = execute(args);
         ExitWatch.exitingNormally();

@@ -18,21 +18,22 @@ import org.nd4j.linalg.factory.Nd4jBackend;
 /**
  * ND4J's shape descriptors made once per shape instead of once per array. ND4J 1.0.0-M2.1's CPU backend caches the
  * descriptors of only some of the ways an array is made; every array made with {@code Nd4j.createUninitialized}, and
- * every view and reshape, got a fresh native descriptor, more than half of the cost of making a small array
- * (docs/speed.md). This provider gives the same descriptors, kept per shape, strides, element-wise stride, order,
- * data type and emptiness (at most {@value #LIMIT} of them; past that it makes each afresh, as ND4J does).
- * Descriptors are constant buffers in ND4J, shared by every array of the shape, as those ND4J caches itself are.
+ * every view and reshape, got a fresh native descriptor (docs/speed.md, "What made it fast"). This provider gives the
+ * same descriptors, kept per shape, strides, element-wise stride, order, data type and emptiness (about
+ * {@value #LIMIT} of them; past that it makes each afresh, as ND4J does). Descriptors are constant buffers in ND4J,
+ * shared by every array of the shape, as those ND4J caches itself are.
  *
  * <p>ND4J takes its provider from the system property {@value #PROPERTY}, read once, when ND4J starts. The
- * {@code score4j} command, its benchmark workers and the Java API ({@code Score4j}) call {@link #install()} before
- * they touch ND4J, and the build's tests run with the property set. Everything else goes to the backend's own
- * provider (the one its configuration names); on a backend other than the CPU's nothing is cached.
+ * {@code score4j} command and its benchmark workers call {@link #install()} before anything touches ND4J, the Java
+ * API ({@code Score4j}) when it is first used, and the build's tests run with the property set. Everything else goes
+ * to the backend's own provider (the one its configuration names); on a backend other than the CPU's nothing is
+ * cached and every request goes to that provider.
  */
 public final class ShapeInfoCache implements ShapeInfoProvider {
     /** The system property naming ND4J's shape-descriptor provider. */
     public static final String PROPERTY = "shapeinfoprovider";
 
-    /** The most descriptors kept. */
+    /** The number of descriptors kept (concurrent callers may each add one more). */
     public static final int LIMIT = 4096;
 
     private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
@@ -41,7 +42,12 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
     private final boolean caching;
     private final Map<Key, Pair<DataBuffer, long[]>> kept = new ConcurrentHashMap<>();
 
-    /** The provider ND4J creates: over the backend's own, caching on the CPU backend. */
+    /**
+     * The provider ND4J creates: over the backend's own, caching on the CPU backend.
+     *
+     * @throws IllegalStateException if the backend's configuration cannot be read or names no provider that can be
+     *                               created
+     */
     public ShapeInfoCache() {
         this(backendProvider(Nd4j.getBackend()), CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName()));
     }
@@ -75,21 +81,30 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
         return kept.size();
     }
 
+    /** The class name of the backend's provider, which makes the descriptors. */
+    public String backendProvider() {
+        return backend.getClass().getName();
+    }
+
     @Override
     public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
                                                            char order, DataType dataType, boolean empty) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(stride, "stride");
+        Objects.requireNonNull(dataType, "dataType");
         if (!caching) {
             return backend.createShapeInformation(shape, stride, elementWiseStride, order, dataType, empty);
         }
-        Key key = new Key(shape.clone(), stride.clone(), elementWiseStride, order, dataType, empty);
-        Pair<DataBuffer, long[]> known = kept.get(key);
+        // Looked up with the caller's arrays, kept with copies of them.
+        Pair<DataBuffer, long[]> known = kept.get(new Key(shape, stride, elementWiseStride, order, dataType, empty));
         if (known != null) {
             return known;
         }
         Pair<DataBuffer, long[]> made = backend.createShapeInformation(shape, stride, elementWiseStride, order,
                 dataType, empty);
         if (kept.size() < LIMIT) {
-            Pair<DataBuffer, long[]> first = kept.putIfAbsent(key, made);
+            Pair<DataBuffer, long[]> first = kept.putIfAbsent(
+                    new Key(shape.clone(), stride.clone(), elementWiseStride, order, dataType, empty), made);
             return first != null ? first : made;
         }
         return made;
@@ -132,10 +147,15 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
         }
         String name = configuration.getProperty(PROPERTY);
         if (name == null || name.equals(ShapeInfoCache.class.getName())) {
-            throw new IllegalStateException("ND4J's backend " + backend + " names no shape-descriptor provider of its own");
+            throw new IllegalStateException("ND4J's backend " + backend
+                    + " names no shape-descriptor provider of its own");
+        }
+        Class<?> type = ND4JClassLoading.loadClassByName(name);
+        if (type == null) {
+            throw new IllegalStateException("cannot load ND4J's shape-descriptor provider " + name);
         }
         try {
-            return (ShapeInfoProvider) ND4JClassLoading.loadClassByName(name).getDeclaredConstructor().newInstance();
+            return (ShapeInfoProvider) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("cannot create ND4J's shape-descriptor provider " + name, e);
         }

@@ -44,7 +44,8 @@ class ShapeInfoCacheTest {
         INDArray a = Nd4j.arange(24).castTo(DataType.FLOAT).reshape('c', 4, 6);
         List<INDArray> arrays = List.of(a, a.transpose(), a.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()),
                 a.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5)), a.reshape('c', 2, 12), a.dup('f'),
-                Nd4j.empty(DataType.FLOAT), Nd4j.create(DataType.FLOAT, 0, 3));
+                Nd4j.empty(DataType.FLOAT), Nd4j.scalar(2f), Nd4j.create(DataType.FLOAT, 0, 3),
+                Nd4j.create(DataType.FLOAT, 3, 0));
         for (INDArray x : arrays) {
             // The backend's own descriptor, made afresh.
             long[] own = Shape.createShapeInformation(x.shape(), x.stride(), x.elementWiseStride(), x.ordering(),
@@ -53,6 +54,8 @@ class ShapeInfoCacheTest {
             assertThat(cached.createShapeInformation(x.shape(), x.stride(), x.elementWiseStride(), x.ordering(),
                     x.dataType(), x.isEmpty()).getSecond()).isEqualTo(own);
         }
+        assertThat(Nd4j.scalar(2f).shapeInfoDataBuffer()).isNotSameAs(Nd4j.empty(DataType.FLOAT).shapeInfoDataBuffer());
+        assertThat(Nd4j.scalar(2f).getFloat(0)).isEqualTo(2f);
         assertThat(a.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()).getFloat(1, 5)).isEqualTo(17f);
         assertThat(a.transpose().getFloat(5, 1)).isEqualTo(11f);
     }
@@ -65,6 +68,7 @@ class ShapeInfoCacheTest {
         long[] stride = {3, 1};
         Pair<DataBuffer, long[]> first = cache.createShapeInformation(shape, stride, 1, 'c', DataType.FLOAT, false);
         shape[0] = 7; // the caller's arrays are not kept
+        stride[0] = 9;
         assertThat(cache.createShapeInformation(new long[] {2, 3}, new long[] {3, 1}, 1, 'c', DataType.FLOAT, false))
                 .isSameAs(first);
         assertThat(backend.made).hasSize(1);
@@ -89,6 +93,26 @@ class ShapeInfoCacheTest {
         assertThat(backend.made).hasSize(made + 2);
         cache.purgeCache();
         assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void installKeepsAProviderTheUserChose() {
+        String before = System.getProperty(ShapeInfoCache.PROPERTY);
+        try {
+            System.setProperty(ShapeInfoCache.PROPERTY, "org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider");
+            ShapeInfoCache.install();
+            assertThat(System.getProperty(ShapeInfoCache.PROPERTY))
+                    .isEqualTo("org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider");
+            System.clearProperty(ShapeInfoCache.PROPERTY);
+            ShapeInfoCache.install();
+            assertThat(System.getProperty(ShapeInfoCache.PROPERTY)).isEqualTo(ShapeInfoCache.class.getName());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ShapeInfoCache.PROPERTY);
+            } else {
+                System.setProperty(ShapeInfoCache.PROPERTY, before);
+            }
+        }
     }
 
     @Test

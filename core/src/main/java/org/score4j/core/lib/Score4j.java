@@ -22,6 +22,9 @@ import org.score4j.core.plugins.Catalog;
  * <p>{@link #run()} and {@link #study(String)} use the plugins on the class path; {@link #withPlugins(Path)} adds a
  * plugin directory. Discovery happens once per {@code Score4j}. Progress goes to the {@link RunProgress} a builder is
  * given (none by default); the command line's progress bar is one.
+ *
+ * <p>Loading this class sets ND4J's {@code shapeinfoprovider} system property to {@link ShapeInfoCache} unless it is
+ * set already ({@link ShapeInfoCache#install()}), which takes effect if ND4J has not started yet.
  */
 public final class Score4j {
     static {

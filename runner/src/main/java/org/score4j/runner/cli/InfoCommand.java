@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.ShapeInfoProvider;
 import org.nd4j.linalg.factory.Nd4j;
 import org.score4j.api.tensors.ShapeInfoCache;
 import org.score4j.runner.CudaDevices;
@@ -46,9 +47,7 @@ public final class InfoCommand implements Callable<Integer> {
                         + " (products, convolutions) and fused passes on the JVM"
                 : "off: ncsn-mlp's optimizer step uses ND4J operations and ncsn-unet its SameDiff graph (slower); the launcher adds"
                         + " --add-modules=jdk.incubator.vector"));
-        System.out.println("shapes         " + (Nd4j.getShapeInfoProvider() instanceof ShapeInfoCache c && c.caching()
-                ? "ND4J's shape descriptors kept per shape (" + ShapeInfoCache.class.getName() + ")"
-                : "ND4J's shape descriptors made by " + Nd4j.getShapeInfoProvider().getClass().getName()));
+        System.out.println("shapes         " + shapes(Nd4j.getShapeInfoProvider()));
         System.out.println("memory         heap max " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, off-heap max "
                 + org.bytedeco.javacpp.Pointer.maxBytes() / (1 << 20) + " MiB");
         System.out.println("memory budget  " + org.score4j.core.config.MemoryBudget.describe(
@@ -58,5 +57,13 @@ public final class InfoCommand implements Callable<Integer> {
         org.score4j.core.engine.Engines.available().forEach((name, p) ->
                 System.out.println(String.format("engine %-7s ", name) + p.description()));
         return 0;
+    }
+
+    private static String shapes(ShapeInfoProvider provider) {
+        if (provider instanceof ShapeInfoCache cache) {
+            return cache.caching() ? "ND4J's shape descriptors kept per shape (" + ShapeInfoCache.class.getName() + ")"
+                    : "ND4J's shape descriptors made by " + cache.backendProvider() + " (not kept on this backend)";
+        }
+        return "ND4J's shape descriptors made by " + provider.getClass().getName();
     }
 }
