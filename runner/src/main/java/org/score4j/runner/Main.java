@@ -65,6 +65,11 @@ public final class Main implements Runnable {
             ex.getCommandLine().usage(err);
             return UserError.USAGE;
         });
+        Optional<String> shapes = ShapeInfoCache.problem();
+        if (shapes.isPresent()) {
+            System.err.println("score4j: " + shapes.get());
+            return UserError.USAGE;
+        }
         if (CudaDevices.cudaBackend() && !(args.length == 0 || Set.of("info", "-h", "--help", "-V", "--version")
                 .contains(args[0]))) {
             List<CudaDevices.Gpu> gpus = CudaDevices.query();

@@ -19,4 +19,25 @@ class ShapeDescriptorsTest {
         assertThat(info.out()).contains("shapes         ND4J's shape descriptors kept per shape ("
                 + ShapeInfoCache.class.getName() + ")");
     }
+
+    @Test
+    void aProviderThatDoesNotLoadIsAUsageError() {
+        String before = System.getProperty(ShapeInfoCache.PROPERTY);
+        try {
+            System.setProperty(ShapeInfoCache.PROPERTY, "nope.Nope");
+            var run = Score4jProcess.inProcess("info");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("score4j: -Dshapeinfoprovider=nope.Nope names no class on the class path")
+                    .contains("org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider").doesNotContain("\tat ");
+            System.setProperty(ShapeInfoCache.PROPERTY, "java.lang.String");
+            assertThat(Score4jProcess.inProcess("info").err())
+                    .contains("-Dshapeinfoprovider=java.lang.String is not an ND4J shape-descriptor provider");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ShapeInfoCache.PROPERTY);
+            } else {
+                System.setProperty(ShapeInfoCache.PROPERTY, before);
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.common.config.ND4JClassLoading;
@@ -68,6 +69,27 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
     public static void install() {
         if (System.getProperty(PROPERTY) == null) {
             System.setProperty(PROPERTY, ShapeInfoCache.class.getName());
+        }
+    }
+
+    /**
+     * What is wrong with the provider the property names, if anything: a class that does not load or is no
+     * {@link ShapeInfoProvider} (ND4J would start without a provider and fail at its first array). Empty when the
+     * property is unset or names a provider on the class path.
+     */
+    public static Optional<String> problem() {
+        String name = System.getProperty(PROPERTY);
+        if (name == null) {
+            return Optional.empty();
+        }
+        String fix = "; leave it unset for score4j's own (" + ShapeInfoCache.class.getName()
+                + ") or name ND4J's, e.g. org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider";
+        try {
+            Class<?> type = Class.forName(name, false, ShapeInfoCache.class.getClassLoader());
+            return ShapeInfoProvider.class.isAssignableFrom(type) ? Optional.empty()
+                    : Optional.of("-D" + PROPERTY + "=" + name + " is not an ND4J shape-descriptor provider" + fix);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Optional.of("-D" + PROPERTY + "=" + name + " names no class on the class path" + fix);
         }
     }
 
